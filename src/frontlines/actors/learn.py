@@ -1,0 +1,110 @@
+"""Learning from the text: proposals for the registry, each with its evidence.
+
+Nothing here changes the registry; proposals wait for an analyst to accept them.
+Patterns: acronyms defined in the text, "formerly X", "X is part of / a member of / the core
+of Y", "X-backed Y" and "Y, backed by X", defections and dissolutions (dated membership changes),
+and names the registry does not know that act as subjects of events.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from ..records import Document, Evidence, Proposal
+from .registry import Registry
+
+MEMBER = re.compile(r"\b(?:(?:is|are|was|were) )?(?:a |an |the )?(?:part|member|members|core|backbone|component|"
+                    r"faction|factions|wing) of\b", re.I)
+FORMERLY = re.compile(r"\b(?:formerly(?: known as)?|previously known as|once known as|then called)\s*$", re.I)
+CHANGE = re.compile(r"\b(dissolved themselves|disbanded|dissolved|defected|joined|merged into|split from|"
+                    r"surrendered)\b", re.I)
+
+
+def _ev(doc_id: str, sent: Span) -> Evidence:
+    return Evidence(doc_id=doc_id, start=sent.start_char, end=sent.end_char, text=sent.text)
+
+
+def _actors_in(span: Span, ex_mentions) -> list[tuple[int, str, str]]:
+    """(char offset, actor id, surface) of resolved actor mentions inside ``span``."""
+    return [(m.start, m.resolved_id, m.text) for m in ex_mentions
+            if m.kind == "actor" and m.resolved_id and span.start_char <= m.start < span.end_char]
+
+
+def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Proposal]:
+    out: list[Proposal] = []
+    seen: set[tuple] = set()
+    on = document.meta.published
+
+    def add(p: Proposal) -> None:
+        key = (p.kind, p.subject, p.object, p.relation)
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+
+    for sent in sdoc.sents:
+        acts = _actors_in(sent, ex.mentions)
+        text = sent.text
+        # aliases: a surface form the registry does not list verbatim (misspelling, variant)
+        for m in ex.mentions:
+            if m.kind == "actor" and m.resolved_id and sent.start_char <= m.start < sent.end_char and m.confidence < 1:
+                add(Proposal(kind="alias", subject=registry.name(m.resolved_id), object=m.text, evidence=_ev(document.id, sent)))
+        for k, (pos, aid, surface) in enumerate(acts):
+            tail = text[pos - sent.start_char + len(surface):]
+            head = text[:pos - sent.start_char]
+            # "HTS (formerly Jabhat al-Nusra ...)"
+            if FORMERLY.search(head[-40:]) and k > 0:
+                subj = acts[k - 1][1]
+                add(Proposal(kind="former_name", subject=registry.name(subj), object=surface,
+                             relation="formerly", evidence=_ev(document.id, sent)))
+            # "X-backed Y": sponsor precedes the name
+            m = re.search(r"(\b[\w’']+)-backed\s+(?:[\w’'-]+\s+){0,6}$", head)
+            if m:
+                sponsor = registry.by_demonym(m.group(1)) or registry.lookup(m.group(1))[0]
+                if sponsor and sponsor != aid:
+                    add(Proposal(kind="relation", subject=registry.name(aid), object=registry.name(sponsor),
+                                 relation="backed_by", valid_from=on, evidence=_ev(document.id, sent)))
+            # "X is the core of / part of Y"
+            if k + 1 < len(acts):
+                between = text[pos - sent.start_char + len(surface): acts[k + 1][0] - sent.start_char]
+                if MEMBER.search(between) and len(between) < 120:
+                    subjects = [aid]
+                    if re.match(r"^\s*(both|these|the two) groups", head[-20:] + " ", re.I):
+                        subjects = []
+                    for s in subjects:
+                        add(Proposal(kind="relation", subject=registry.name(s), object=registry.name(acts[k + 1][1]),
+                                     relation="member_of", valid_from=on, evidence=_ev(document.id, sent)))
+            del tail
+        # "Both groups are a part of X": the two actors of the previous sentence(s)
+        m = re.match(r"^\s*(?:both|the two|these) (?:groups|factions) (?:are|were) (?:a |an )?(?:part|members?) of", text, re.I)
+        if m and acts:
+            target = acts[-1][1]
+            prev = [a for s2 in sdoc.sents if s2.end_char <= sent.start_char for a in _actors_in(s2, ex.mentions)]
+            members = []
+            for _, aid, _ in reversed(prev):
+                if aid != target and aid not in members:
+                    members.append(aid)
+                if len(members) == 2:
+                    break
+            for aid in members:
+                add(Proposal(kind="relation", subject=registry.name(aid), object=registry.name(target),
+                             relation="member_of", valid_from=on, evidence=_ev(document.id, sent)))
+        # "the US-backed SDF" handled above; "backed by X"
+        for mm in re.finditer(r"backed by ([\w’' -]+?)(?:[,.;)]|$)", text):
+            sponsor = registry.lookup(mm.group(1).replace("the ", ""))[0]
+            before = [a for a in acts if a[0] - sent.start_char < mm.start()]
+            if sponsor and before:
+                add(Proposal(kind="relation", subject=registry.name(before[-1][1]), object=registry.name(sponsor),
+                             relation="backed_by", valid_from=on, evidence=_ev(document.id, sent)))
+        # dissolutions and defections: dated membership changes
+        cm = CHANGE.search(text)
+        if cm and acts:
+            when = next((e.event_date for e in ex.events if any(ev.start == sent.start_char for ev in e.evidence)), on)
+            add(Proposal(kind="membership_change", subject=registry.name(acts[0][1]), object=cm.group(1).lower(),
+                         relation=cm.group(1).lower(), valid_from=when, evidence=_ev(document.id, sent)))
+    # new actors: named subjects of events that the registry does not know
+    for ev in ex.events:
+        for name in (ev.actor1, ev.actor2):
+            if name and not registry.lookup(name)[0] and not re.search(r"\((?:[A-Z][a-z]+ ?)+\)$", name):
+                add(Proposal(kind="new_actor", subject=name, evidence=ev.evidence[0]))
+    return out

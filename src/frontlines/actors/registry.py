@@ -1,0 +1,152 @@
+"""The actor knowledge base: canonical names, aliases, former names and dated relations.
+
+Registries are YAML files (schema in ``data/actors/SOURCES.md``).  The built-in one covers
+the Syrian conflict; users add their own with ``--actors FILE`` or ``$FRONTLINES_ACTORS``
+(several files separated by ``:``), with no code change.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from ..names import fold
+from ..records import Actor, FormerName, Relation
+
+FORCE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "units", "warplanes", "jets",
+               "aircraft", "drones", "helicopters", "artillery", "navy", "air force", "military police")
+FUZZY_THRESHOLD = 88
+
+
+def _date(v) -> date | None:
+    if v in (None, "", "null"):
+        return None
+    if isinstance(v, date):
+        return v
+    s = str(v)
+    parts = s.split("-")
+    y = int(parts[0])
+    m = int(parts[1]) if len(parts) > 1 else 1
+    d = int(parts[2]) if len(parts) > 2 else 1
+    return date(y, m, d)
+
+
+def _actor(entry: dict) -> Actor:
+    return Actor(
+        id=entry["id"], name=entry["name"], acled_name=entry.get("acled_name"), inter=int(entry.get("inter", 8)),
+        type=entry.get("type", "other"), country=entry.get("country") or "", demonym=entry.get("demonym"),
+        aliases=[str(a) for a in entry.get("aliases") or []],
+        former_names=[FormerName(name=f["name"], start=_date(f.get("from")), end=_date(f.get("until")))
+                      for f in entry.get("former_names") or []],
+        descriptors=[str(d) for d in entry.get("descriptors") or []],
+        relations=[Relation(type=r["type"], target=r["target"], start=_date(r.get("from")),
+                            end=_date(r.get("until")), source=str(r.get("source") or ""))
+                   for r in entry.get("relations") or []],
+        sources=[str(s) for s in entry.get("sources") or []])
+
+
+class Registry:
+    def __init__(self, actors: list[Actor]):
+        self.actors: dict[str, Actor] = {}
+        for a in actors:
+            self.actors[a.id] = a  # a later file overrides an earlier entry with the same id
+        self._forms: dict[str, str] = {}
+        for a in self.actors.values():
+            for form in self.surface_forms(a):
+                self._forms.setdefault(fold(form), a.id)
+        self._keys = list(self._forms)
+
+    # ---- loading -------------------------------------------------------------------------
+    @classmethod
+    def load(cls, paths: list[str | Path] | None = None, builtin: bool = True) -> "Registry":
+        actors: list[Actor] = []
+        files: list = []
+        if builtin:
+            files += sorted(p for p in resources.files("frontlines.data.actors").iterdir()
+                            if p.name.endswith((".yaml", ".yml")))
+        env = os.environ.get("FRONTLINES_ACTORS")
+        files += [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
+        files += [Path(p) for p in paths or []]
+        for f in files:
+            data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+            actors += [_actor(e) for e in data.get("actors", [])]
+        return cls(actors)
+
+    # ---- names ---------------------------------------------------------------------------
+    @staticmethod
+    def surface_forms(a: Actor) -> list[str]:
+        forms = [a.name, *a.aliases, *(f.name for f in a.former_names)]
+        if a.acled_name:
+            forms.append(a.acled_name)
+        if a.demonym:
+            forms += [f"{a.demonym} {noun}" for noun in FORCE_NOUNS]
+        return [f for f in forms if f and f.strip()]
+
+    def get(self, actor_id: str | None) -> Actor | None:
+        return self.actors.get(actor_id or "")
+
+    def name(self, actor_id: str | None) -> str:
+        a = self.get(actor_id)
+        return a.name if a else ""
+
+    def lookup(self, text: str) -> tuple[str | None, float]:
+        """The actor a name refers to: exact folded match, else the best fuzzy one above threshold."""
+        key = fold(text)
+        if not key:
+            return None, 0.0
+        if key in self._forms:
+            return self._forms[key], 100.0
+        if len(key) < 6:  # short acronyms and words must match exactly
+            return None, 0.0
+        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+        if hit:
+            return self._forms[hit[0]], float(hit[1])
+        return None, 0.0
+
+    def by_descriptor(self, phrase: str) -> list[str]:
+        p = fold(phrase)
+        return [a.id for a in self.actors.values() if any(fold(d) == p or fold(d) in p for d in a.descriptors)]
+
+    # ---- relations -----------------------------------------------------------------------
+    @staticmethod
+    def _active(r: Relation, on: date | None) -> bool:
+        return on is None or ((r.start is None or r.start <= on) and (r.end is None or on < r.end))
+
+    def relations(self, actor_id: str, on: date | None = None, kind: str | None = None) -> list[Relation]:
+        a = self.get(actor_id)
+        return [r for r in (a.relations if a else []) if (kind is None or r.type == kind) and self._active(r, on)]
+
+    def backed_by(self, sponsor_id: str, on: date | None = None) -> list[str]:
+        return [a.id for a in self.actors.values()
+                if any(r.target == sponsor_id for r in self.relations(a.id, on, "backed_by"))]
+
+    def members(self, coalition_id: str, on: date | None = None) -> list[str]:
+        return [a.id for a in self.actors.values()
+                if any(r.target == coalition_id for r in self.relations(a.id, on, "member_of"))]
+
+    def by_demonym(self, word: str) -> str | None:
+        w = word.lower().strip()
+        for a in self.actors.values():
+            if a.demonym and a.demonym.lower() == w:
+                return a.id
+        for a in self.actors.values():  # a country name used attributively ("Turkey-backed")
+            if a.type == "state force" and a.country.lower() == w:
+                return a.id
+        return None
+
+    def allied(self, a: str, b: str, on: date | None = None) -> bool:
+        if a == b:
+            return True
+        linked = {"member_of", "allied_with", "backed_by", "merged_into"}
+        return any(r.target == b and r.type in linked for r in self.relations(a, on)) or \
+            any(r.target == a and r.type in linked for r in self.relations(b, on))
+
+
+@lru_cache(maxsize=8)
+def default_registry(extra: tuple[str, ...] = ()) -> Registry:
+    return Registry.load(list(extra))

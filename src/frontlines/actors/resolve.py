@@ -1,0 +1,141 @@
+"""Actor mentions -> registry actors, within one article.
+
+A token is an actor when the entity ruler marked it (a registry name or alias), when a
+statistical entity is a close spelling of a registry name ("al-Zrenki"), when the article
+defined it as an acronym ("Hayat Tahrir al-Sham (HTS)"), or by simple coreference:
+a descriptor the registry lists ("the radical group"), "X-backed group" (an actor backed
+by X on that date, named in the article), or "the group"/"they" for the last subject.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Token
+
+from ..records import Mention
+from .registry import Registry
+
+GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "organisation", "militant",
+               "fighter", "jihadist", "rebel", "force", "militia", "alliance", "formation", "brigade", "unit",
+               "member", "troop", "gunman", "terrorist", "insurgent", "army"}
+PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
+FUZZY_LABELS = {"ORG", "PERSON", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
+
+
+@dataclass
+class DocState:
+    on: date | None
+    tok_actor: dict[int, str] = field(default_factory=dict)   # token index -> actor id
+    mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, actor id), in order
+    last_subject: str | None = None
+
+
+class ActorResolver:
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def id_for_name(self, name: str) -> str | None:
+        return self.registry.lookup(name)[0]
+
+    # ------------------------------------------------------------------------------------
+    def start_document(self, sdoc: Doc, document, out) -> DocState:
+        state = DocState(on=document.meta.published)
+        for ent in sdoc.ents:
+            aid = None
+            if ent.label_ == "ACTOR":
+                aid = ent.ent_id_ or self.registry.lookup(ent.text)[0]
+            elif ent.label_ in FUZZY_LABELS:
+                aid, score = self.registry.lookup(ent.text)
+                if aid and score < 100:
+                    out.mentions.append(Mention(kind="actor", text=ent.text, start=ent.start_char, end=ent.end_char,
+                                                resolved_id=aid, confidence=round(score / 100, 2)))
+                    for t in ent:
+                        state.tok_actor[t.i] = aid
+                    state.mentions.append((ent.root.i, aid))
+                    continue
+                if not aid:
+                    continue
+            if not aid:
+                continue
+            for t in ent:
+                state.tok_actor[t.i] = aid
+            state.mentions.append((ent.root.i, aid))
+            out.mentions.append(Mention(kind="actor", text=ent.text, start=ent.start_char, end=ent.end_char,
+                                        resolved_id=aid))
+        self._acronyms(sdoc, state, out)
+        return state
+
+    def _acronyms(self, sdoc: Doc, state: DocState, out) -> None:
+        """'Hayat Tahrir al-Sham (HTS)': the acronym names the actor for the rest of the article."""
+        for i, tok in enumerate(sdoc[:-2]):
+            if tok.i in state.tok_actor and sdoc[i + 1].text == "(" and i + 3 < len(sdoc) and sdoc[i + 3].text == ")":
+                acr = sdoc[i + 2]
+                if re.fullmatch(r"[A-Z][A-Za-z-]{1,7}", acr.text) and acr.i not in state.tok_actor:
+                    aid = state.tok_actor[tok.i]
+                    for t in sdoc:
+                        if t.text == acr.text:
+                            state.tok_actor[t.i] = aid
+                            state.mentions.append((t.i, aid))
+
+    def end_sentence(self, state: DocState, events) -> None:
+        for ev in events:
+            aid = self.id_for_name(ev.actor1)
+            if aid:
+                state.last_subject = aid
+
+    # ------------------------------------------------------------------------------------
+    def token_actor(self, tok: Token | None, state: DocState, strict: bool = False) -> str | None:
+        """The actor a token (usually a noun phrase head) refers to, or None.
+        ``strict``: only names and X-backed phrases, no pronoun or descriptor coreference."""
+        if tok is None:
+            return None
+        if tok.i in state.tok_actor:
+            return state.tok_actor[tok.i]
+        if tok.lower_ in PRONOUNS:
+            return None if strict else state.last_subject
+        np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
+        # "fighters of the Zenki Movement", "Ahrar al-Sham groups", "HTS's fighters"
+        for t in np:
+            if t.i in state.tok_actor and t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos"):
+                return state.tok_actor[t.i]
+        lemmas = {t.lemma_.lower() for t in np}
+        # "Turkish-backed militants", "the US-backed SDF"
+        for t in np:
+            if t.lemma_.lower() == "back" or t.lower_.endswith("-backed"):
+                for c in list(t.children) + [tok.doc[t.i - 2] if t.i >= 2 else t]:
+                    if c.i == t.i or c.pos_ not in ("PROPN", "ADJ", "NOUN"):
+                        continue
+                    sponsor = self.registry.by_demonym(c.text) or self.registry.lookup(c.text)[0]
+                    if sponsor:
+                        cands = self.registry.backed_by(sponsor, state.on)
+                        pick = self._nearest(cands, tok.i, state)
+                        if pick:
+                            return pick
+        if strict:
+            return None
+        # "the radical group": a descriptor from the registry
+        phrase = " ".join(t.text for t in np if t.dep_ != "det")
+        if lemmas & GROUP_NOUNS:
+            cands = self.registry.by_descriptor(phrase)
+            pick = self._nearest(cands, tok.i, state)
+            if pick:
+                return pick
+            if len(cands) == 1:
+                return cands[0]
+            # "the group": the last subject named
+            if any(t.dep_ == "det" and t.lower_ == "the" for t in tok.children) and tok.lemma_.lower() in GROUP_NOUNS \
+                    and len(np) <= 3:
+                return state.last_subject
+        return None
+
+    def _nearest(self, cands: list[str], pos: int, state: DocState) -> str | None:
+        """The candidate named most recently before ``pos``, else the first named after it."""
+        if not cands:
+            return None
+        before = [(i, a) for i, a in state.mentions if a in cands and i < pos]
+        if before:
+            return before[-1][1]
+        after = [(i, a) for i, a in state.mentions if a in cands and i > pos]
+        return after[0][1] if after else None

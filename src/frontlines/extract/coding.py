@@ -1,0 +1,246 @@
+"""ACLED coding of a clause: who is actor1/actor2, which event type and sub-event type,
+fatalities, cited sources and the one-line note."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span
+
+from .grammar import Clause
+from .lexicon import cues
+from .timex import When
+
+TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
+NEEDS_ACTOR = {"take", "lose", "handover", "withdraw", "defect", "dissolve", "establish", "agree"}
+DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Armed Group": 3}
+
+
+@dataclass
+class Roles:
+    actor1: str | None = None
+    actor2: str | None = None
+    actor2_name: str | None = None  # a generic actor not in the registry ("Civilians (Syria)")
+    assoc1: list[str] = field(default_factory=list)
+    assoc2: list[str] = field(default_factory=list)
+    recipient: bool = False
+    civilians: bool = False
+
+
+def _sentence_phrase_actor(sent: Span, actors, state, head_lemmas: set[str], prep: str) -> str | None:
+    """'at the hands of X', 'under pressure from X': the actor after such a phrase in the sentence."""
+    for tok in sent:
+        if tok.lower_ == prep and tok.head.lemma_.lower() in head_lemmas:
+            for c in tok.children:
+                if c.dep_ == "pobj":
+                    a = actors.token_actor(c, state)
+                    if a:
+                        return a
+    return None
+
+
+def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
+    cls = cl.trigger.cls
+    subj = actors.token_actor(cl.subject, state) if cl.subject is not None else None
+    subj_assoc = [actors.token_actor(c, state) for c in (cl.subject.conjuncts if cl.subject is not None else [])]
+    by_prep: dict[str, list[str]] = {}
+    for prep, obj in cl.preps:
+        a = actors.token_actor(obj, state, strict=True)
+        if a:
+            by_prep.setdefault(prep, []).append(a)
+    objs = [a for a in (actors.token_actor(o, state, strict=True) for o in cl.objects) if a]
+    hands = _sentence_phrase_actor(sent, actors, state, {"hand"}, "of")
+    pressure = _sentence_phrase_actor(sent, actors, state, {"pressure"}, "from")
+    first = lambda *keys: next((by_prep[k][0] for k in keys if by_prep.get(k)), None)  # noqa: E731
+    r = Roles()
+    if cl.passive:
+        agent = first("by") or hands
+        patient = subj
+        subj = agent
+        objs = [patient] if patient else objs
+    if cls == "take":
+        r.actor1 = subj
+        r.actor2 = first("from", "against") or (objs[0] if objs else None)
+    elif cls == "handover":
+        rec = first("to")
+        if rec:
+            r.actor1, r.actor2, r.recipient = rec, subj, True
+        else:
+            r.actor1, r.actor2 = subj, pressure or hands
+    elif cls == "lose":
+        r.actor1 = first("to", "by") or hands or pressure
+        r.actor2 = subj
+    elif cls in ("withdraw", "defect", "dissolve", "establish"):
+        r.actor1 = subj
+        r.actor2 = pressure if cls != "establish" else None
+        rec = first("to") if cls == "withdraw" else None
+        if rec:
+            r.actor2, r.recipient = rec, True
+    elif cls == "agree":
+        r.actor1, r.actor2 = subj, first("with")
+    elif cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct", "arrest", "loot"):
+        r.actor1 = subj
+        r.actor2 = (objs[0] if objs else None) or first("with", "against", "on", "in")
+        r.civilians = _mentions_civilians(cl)
+    elif cls in ("protest", "riot"):
+        r.actor1 = subj
+    if r.actor2 == r.actor1:
+        r.actor2 = None
+    if r.actor1 is None and cls in NEEDS_ACTOR:
+        return None
+    r.assoc1 = [a for a in subj_assoc if a and a not in (r.actor1, r.actor2)]
+    if r.civilians and not r.actor2:
+        r.actor2_name = "Civilians"
+    return r
+
+
+def _mentions_civilians(cl: Clause) -> bool:
+    words = cues()["civilian_words"]
+    combat = cues()["combatant_words"]
+    for t in cl.tokens:
+        if t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos") and t.lemma_.lower() in words:
+            return True
+        if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in combat:
+            return False
+    return False
+
+
+def _has_any(sent: Span, words: set[str]) -> bool:
+    text = sent.text.lower()
+    lemmas = {t.lemma_.lower() for t in sent}
+    return any((" " in w and w in text) or w in lemmas for w in words)
+
+
+def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
+    c = cues()
+    cls = cl.trigger.cls
+    a1 = actors.registry.get(r.actor1)
+    gov = bool(a1 and a1.inter == 1)
+    if cls == "take":
+        if _has_any(sent, c["nonviolent"]):
+            return "Strategic developments", "Non-violent transfer of territory"
+        return "Battles", "Government regains territory" if gov else "Non-state actor overtakes territory"
+    if cls == "lose":
+        return "Battles", "Government regains territory" if gov else "Non-state actor overtakes territory"
+    if cls in ("handover", "withdraw"):
+        return "Strategic developments", ("Non-violent transfer of territory" if r.recipient
+                                          else "Change to group/activity")
+    if cls in ("defect", "dissolve"):
+        return "Strategic developments", "Change to group/activity"
+    if cls == "establish":
+        return "Strategic developments", "Headquarters or base established"
+    if cls == "agree":
+        return "Strategic developments", "Agreement"
+    if cls == "arrest":
+        return "Strategic developments", "Arrests"
+    if cls == "loot":
+        return "Strategic developments", "Looting/property destruction"
+    if cls == "abduct":
+        return "Violence against civilians", "Abduction/forced disappearance"
+    if cls in ("airstrike", "shell"):
+        air = _has_any(sent, c["air_words"])
+        ground = _has_any(sent, c["ground_fire_words"])
+        if cls == "airstrike" and (air or not ground):
+            return "Explosions/Remote violence", "Air/drone strike"
+        if cls == "shell" and air and not ground:
+            return "Explosions/Remote violence", "Air/drone strike"
+        return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+    if cls == "explode":
+        if _has_any(sent, c["suicide_words"]):
+            return "Explosions/Remote violence", "Suicide bomb"
+        return "Explosions/Remote violence", "Remote explosive/landmine/IED"
+    if cls == "protest":
+        text = sent.text.lower()
+        if re.search(r"\b(killed|shot dead|wounded)\b", text):
+            return "Protests", "Excessive force against protesters"
+        if re.search(r"\b(dispers|tear gas|fired|arrested|detained|beat)", text):
+            return "Protests", "Protest with intervention"
+        return "Protests", "Peaceful protest"
+    if cls == "riot":
+        return "Riots", "Violent demonstration"
+    if cls in ("clash", "kill") and r.civilians:
+        return "Violence against civilians", "Attack"
+    return "Battles", "Armed clash"
+
+
+def default_actor(event_type: str, sub: str, country: str) -> str:
+    if event_type == "Protests":
+        return f"Protesters ({country})"
+    if event_type == "Riots":
+        return f"Rioters ({country})"
+    return f"Unidentified Armed Group ({country})"
+
+
+def default_inter(name: str) -> int | None:
+    for prefix, code in DEFAULT_INTER.items():
+        if name.startswith(prefix):
+            return code
+    return None
+
+
+def interaction(i1: int | None, i2: int | None) -> int | None:
+    if i1 is None:
+        return None
+    if i2 is None:
+        return i1 * 10
+    a, b = sorted((i1, i2))
+    return a * 10 + b
+
+
+_NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens|several|scores|hundreds)"
+_KILLED = re.compile(rf"\b(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
+                     r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)", re.I)
+_KILLING = re.compile(rf"\b(?:killing|killed|leaving)\s+(?:at least|more than|some|about)?\s*{_NUMBER}\b", re.I)
+
+
+def _to_int(s: str) -> int:
+    c = cues()
+    s = s.lower().replace(",", "")
+    if s.isdigit():
+        return int(s)
+    if s == "a dozen":
+        return 12
+    return c["number_words"].get(s) or c["vague_counts"].get(s) or 0
+
+
+def fatalities(text: str) -> int:
+    """Reported deaths in a sentence (ACLED takes the lower bound; 'dozens' counts 12)."""
+    best = 0
+    for rx in (_KILLED, _KILLING):
+        for m in rx.finditer(text):
+            best = max(best, _to_int(m.group(1)))
+    return best
+
+
+def cited_sources(sent: Span) -> list[str]:
+    """'according to local sources', 'citing Iba’a', 'the SOHR said': who the report relies on."""
+    out = []
+    for tok in sent:
+        phrase = None
+        if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+            objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+            phrase = objs[0] if objs else None
+        elif tok.lower_ == "citing":
+            objs = [c for c in tok.children if c.dep_ in ("dobj", "pobj")]
+            phrase = objs[0] if objs else None
+        if phrase is None:
+            continue
+        span = tok.doc[phrase.left_edge.i:phrase.right_edge.i + 1]
+        names = [t for t in span if t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "PERSON", "ACTOR")]
+        if names and names[-1].i == phrase.i:
+            text = phrase.text if phrase.ent_type_ else " ".join(t.text for t in span if t.pos_ == "PROPN")
+        else:
+            first = next((t for t in span if t.dep_ != "det"), span[0])
+            text = tok.doc[first.i:span.end].text
+        text = text.strip(" ,.")
+        if text and len(text) <= 60:
+            out.append(text)
+    return out
+
+
+def notes(when: When, actor1: str, cl: Clause, rp, actor2: str, sub: str) -> str:
+    verb = cl.trigger.token.lemma_
+    s = f"On {when.day.isoformat()}{'' if when.precision == 1 else ' (approx.)'}, {actor1} — {verb} — {rp.location}"
+    if actor2:
+        s += f" (other side: {actor2})"
+    return f"{s}. [{sub}]"

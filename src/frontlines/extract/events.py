@@ -1,0 +1,381 @@
+"""Stage 2 — extract: a Document's article -> sentences, mentions and ACLED-coded Events.
+
+For each sentence: find triggers (grammar.py), drop the planned/rumoured/negated ones,
+fill the roles from the parse, resolve actors (actors/) and places (places/), date it
+(timex.py), code it to ACLED types (coding.py) and emit one event per place.  Within a
+document, the same place on the same day is one event whose evidence lists every sentence.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from ..actors.resolve import ActorResolver
+from ..places.resolve import PlaceContext, PlaceResolver
+from ..records import ControlStatement, Document, Event, Evidence, Mention, Proposal, ResolvedPlace, Sentence
+from . import coding
+from .grammar import Clause, build_clause, conjuncts, find_triggers, is_irrealis, path_up
+from .lexicon import cues
+from .timex import When, find_when
+
+CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
+EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
+STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)\s*$",
+                        re.I)
+
+
+@dataclass
+class PlaceMention:
+    token: Token
+    name: str
+    feature: str | None = None
+    region_text: str | None = None  # "northwestern Hama", "the western Aleppo countryside"
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class Extraction:
+    doc_id: str
+    sentences: list[Sentence] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
+    control: list[ControlStatement] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # triggers judged not to be events, and why
+    unresolved: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Extractor:
+    def __init__(self, nlp, actors: ActorResolver, places: PlaceResolver):
+        self.nlp = nlp
+        self.actors = actors
+        self.places = places
+        self.cue = cues()
+
+    # ------------------------------------------------------------------------------------
+    def extract(self, document: Document, sdoc: Doc | None = None) -> Extraction:
+        out = Extraction(document.id)
+        if document.meta.language not in (None, "en"):
+            return out
+        sdoc = sdoc if sdoc is not None else self.nlp(document.article)
+        published = document.meta.published
+        paras = _paragraph_starts(document.article)
+        state = self.actors.start_document(sdoc, document, out)
+        ctx = PlaceContext()
+        mentions_by_sent = {s.start: self._place_mentions(s) for s in sdoc.sents}
+        self._prime_context(mentions_by_sent, ctx)
+        para_when: dict[int, When] = {}
+        doc_events: dict[tuple, Event] = {}
+        prev_events: list[Event] = []
+        for si, sent in enumerate(sdoc.sents):
+            out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
+                                          end=sent.end_char, text=sent.text))
+            para = _para_of(sent.start_char, paras)
+            when = find_when(sent.text, published)
+            if when:
+                para_when[para] = when
+            elif EARLIER.match(sent.text) and para_when.get(para):
+                when = When(para_when[para].day, 2, "earlier")
+            elif para in para_when:
+                when = para_when[para]
+            elif published:
+                when = When(published, 2, "publication date", explicit=False)
+            pmentions = mentions_by_sent[sent.start]
+            for pm in pmentions:
+                out.mentions.append(Mention(kind="place", text=pm.name, start=pm.start, end=pm.end))
+            self._control_statements(sent, pmentions, ctx, state, when, document, out)
+            sent_events: list[Event] = []
+            used_places: set[int] = set()
+            triggers = find_triggers(sent)
+            clauses = []
+            for trig in triggers:
+                why = is_irrealis(trig, sent)
+                if why:
+                    out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
+                    continue
+                clauses.append(build_clause(trig))
+            for cl in clauses:
+                if when is None:
+                    out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+                                        "why": "no date: the page has no publication date"})
+                    continue
+                for ev in self._events(cl, sent, pmentions, used_places, ctx, state, when, document, out,
+                                       prev_events):
+                    sent_events.append(ev)
+            # fatalities named in the sentence go to its first event
+            deaths = coding.fatalities(sent.text)
+            if deaths and sent_events:
+                sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
+            for ev in sent_events:
+                key = (ev.location.lower(), ev.event_date)
+                if key in doc_events:
+                    _absorb(doc_events[key], ev)
+                else:
+                    doc_events[key] = ev
+            if sent_events:
+                prev_events = sent_events
+            self.actors.end_sentence(state, sent_events)
+        out.events = list(doc_events.values())
+        return out
+
+    # ------------------------------------------------------------------------------------
+    def _place_mentions(self, sent: Span) -> list[PlaceMention]:
+        feats = self.cue["feature_words"]
+        dirs = self.cue["direction_words"]
+        country = self.cue["countryside_words"]
+        out = []
+        for tok in sent:
+            feature = None
+            head = tok.head
+            if head.lower_ == "of" and head.head.lemma_.lower() in feats and tok.dep_ == "pobj":
+                feature = head.head.lemma_.lower()
+            elif tok.dep_ == "conj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in feats:
+                feature = head.head.head.lemma_.lower()  # "the towns of X and Y"
+            is_place = tok.ent_type_ == "PLACE" or (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B"
+                                                    and not _modifier(tok))
+            if not is_place and feature and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and tok.text[:1].isupper() \
+                    and tok.ent_type_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
+                is_place = True  # "the village of Kafr Batikh": a name the gazetteer may lack
+            landmark = self._landmark(tok)
+            if landmark is not None and not any(pm.start == landmark.start_char for pm in out):
+                out.append(PlaceMention(tok, landmark.text, tok.lemma_.lower(), None,
+                                        landmark.start_char, landmark.end_char))
+                continue
+            if not is_place or tok.ent_type_ == "ACTOR":
+                continue
+            if tok.ent_type_ == "PLACE":
+                span = sent.doc[tok.i:tok.i + 1]
+            else:
+                ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
+                if ent is not None and ent.label_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
+                    span = ent
+                else:
+                    left = tok.i
+                    while left > sent.start and sent.doc[left - 1].head.i == tok.i and \
+                            sent.doc[left - 1].dep_ in ("compound", "punct", "amod") and \
+                            (sent.doc[left - 1].text[:1].isupper() or sent.doc[left - 1].text in ("-", "al", "el")):
+                        left -= 1
+                    span = sent.doc[left:tok.i + 1]
+                if any(pm.start == span.start_char for pm in out):
+                    continue
+            name = span.text
+            region = None
+            # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
+            prev = sent.doc[span.start - 1] if span.start > sent.start else None
+            nxt = sent.doc[span.end] if span.end < sent.end else None
+            if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV"):
+                region = f"{prev.text} {name}"
+                if nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"}:
+                    region += f" {nxt.text}"
+            elif nxt is not None and nxt.lemma_.lower() in country:
+                region = f"{name} {nxt.text}"
+            if nxt is not None and nxt.lower_ in ("province", "governorate") and not region:
+                region = f"{name} {nxt.text}"
+            start = span.start_char if region is None or prev is None or not region.startswith(prev.text) else prev.idx
+            end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
+            out.append(PlaceMention(tok, name, feature, region, start, end))
+        return out
+
+    def _landmark(self, tok: Token) -> Span | None:
+        """'the Salba hill', 'the 111th Regiment base', 'Tabqa dam': a feature noun named by its modifiers."""
+        if tok.lemma_.lower() not in self.cue["landmark_words"] or tok.ent_type_ == "PLACE":
+            return None
+        mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nummod") and
+                (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE", "NORP")]
+        if not mods:
+            return None
+        return tok.doc[min(m.left_edge.i for m in mods):tok.i + 1]
+
+    def _prime_context(self, mentions_by_sent: dict, ctx: PlaceContext) -> None:
+        """The article's country and governorates, from names that resolve without doubt."""
+        for ms in mentions_by_sent.values():
+            for pm in ms:
+                exact = self.places.gaz.exact(pm.name)
+                if len({p.admin1 for p in exact}) == 1:
+                    ctx.note(max(exact, key=lambda p: p.population))
+
+    def _resolve_place(self, pm: PlaceMention, ctx: PlaceContext, anchor: tuple[PlaceMention, str] | None,
+                       out: Extraction, sent: Span) -> ResolvedPlace:
+        rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+        if rp.place_id is None and anchor is not None:
+            arp = self.places.resolve(anchor[0].name, ctx, anchor[0].feature, anchor[0].region_text)
+            if arp.place_id:
+                rp = self.places.near(pm.name, arp, anchor[1])
+        if rp.place_id is None:
+            out.unresolved.append({"name": pm.name, "sentence": sent.text, "start": pm.start, "end": pm.end})
+        return rp
+
+    # ------------------------------------------------------------------------------------
+    def _event_places(self, cl: Clause, pmentions: list[PlaceMention]) -> list[tuple[PlaceMention, tuple | None]]:
+        """Places where the clause's event happened, each with its anchor (mention, 'west of') if any."""
+        dirs = self.cue["direction_words"]
+        feats = self.cue["feature_words"]
+        in_clause = {t.i for t in cl.tokens}
+        verb = cl.trigger.verb
+        chosen, anchors, others = [], [], []
+        by_tok = {pm.token.i: pm for pm in pmentions}
+        for pm in pmentions:
+            if pm.token.i not in in_clause:
+                continue
+            chain = path_up(pm.token, verb)
+            role = "at"
+            for t in chain:
+                if t.pos_ == "ADP" or t.dep_ in ("prep", "agent"):
+                    w = t.lower_
+                    if w == "of" and t.head.lemma_.lower() in dirs:
+                        role = f"anchor:{t.head.text} of"
+                        break
+                    if w in ("near", "outside", "around", "towards", "toward"):
+                        role = f"anchor:{w}" if w in ("near", "outside", "around") else "to"
+                        break
+                    if w == "of" and (t.head.lemma_.lower() in feats or t.head.lemma_.lower() == "control"):
+                        continue
+                    if w == "of":
+                        continue
+                    owner = t.head
+                    if owner.i in by_tok and owner.i != pm.token.i or (
+                            owner.lemma_.lower() in feats and any(c.lower_ == "of" and any(g.i in by_tok for g in c.children)
+                                                                  for c in owner.children)):
+                        role = "container"
+                        break
+                    role = w
+                    break
+            if role.startswith("anchor:"):
+                anchors.append((pm, role.split(":", 1)[1]))
+            elif role == "container":
+                others.append(pm)
+            elif cl.trigger.cls == "withdraw" and role in ("to", "into", "towards", "toward"):
+                others.append(pm)
+            else:
+                chosen.append(pm)
+        if not chosen and anchors:
+            return [(pm, None) for pm, _ in anchors[:1]]
+        # a region named beside a precise place only situates it ("in the northern Hama countryside")
+        precise = [pm for pm in chosen if not pm.region_text]
+        if precise:
+            chosen = precise
+        anchor = anchors[0] if anchors else None
+        return [(pm, anchor) for pm in chosen]
+
+    def _events(self, cl: Clause, sent: Span, pmentions, used_places: set[int], ctx: PlaceContext, state,
+                when: When, document: Document, out: Extraction, prev_events: list[Event]) -> list[Event]:
+        roles = coding.roles(cl, self.actors, state, sent)
+        if roles is None:
+            return []
+        if not roles.actor2 and CONSEQUENCE.match(sent.text) and prev_events:
+            # "Thus, HTS imposed control over X": the loser is the other side of the previous event
+            for pe in prev_events:
+                for cand in (pe.actor1, pe.actor2):
+                    if cand and cand != self.actors.registry.name(roles.actor1):
+                        roles.actor2 = self.actors.id_for_name(cand)
+                        break
+                if roles.actor2:
+                    break
+        places = self._event_places(cl, pmentions)
+        places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
+        if not places:
+            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": "no place"})
+            return []
+        events = []
+        for pm, anchor in places:
+            used_places.add(pm.token.i)
+            rp = self._resolve_place(pm, ctx, anchor, out, sent)
+            if rp.place_id:
+                place = self.places.gaz.get(rp.place_id)
+                if place is not None and rp.geo_precision == 1:
+                    ctx.note(place)
+            ev_type, sub = coding.acled_type(cl, roles, self.actors, sent)
+            events.append(self._make_event(document, sent, cl, roles, rp, when, ev_type, sub))
+        return events
+
+    def _make_event(self, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,
+                    ev_type: str, sub: str) -> Event:
+        reg = self.actors.registry
+        a1, a2 = reg.get(roles.actor1), reg.get(roles.actor2)
+        actor1 = a1.name if a1 else coding.default_actor(ev_type, sub, rp.country or "Syria")
+        inter1 = a1.inter if a1 else coding.default_inter(actor1)
+        actor2 = a2.name if a2 else (roles.actor2_name or "")
+        inter2 = a2.inter if a2 else (coding.default_inter(actor2) if actor2 else None)
+        ev_id = hashlib.sha1(f"{document.id}|{sent.start_char}|{rp.location}|{sub}".encode()).hexdigest()[:16]
+        cited = coding.cited_sources(sent)
+        src = [s for s in [document.meta.author or document.meta.site, *cited] if s]
+        conf = 0.4 + 0.15 * bool(a1) + 0.15 * bool(rp.place_id) + 0.1 * when.explicit + 0.05 * bool(a2) \
+            + 0.1 * (rp.geo_precision == 1)
+        return Event(
+            event_id=ev_id, event_date=when.day, time_precision=when.precision, event_type=ev_type,
+            sub_event_type=sub, actor1=actor1, inter1=inter1, actor2=actor2, inter2=inter2,
+            assoc_actor_1="; ".join(reg.name(a) for a in roles.assoc1 if reg.name(a)),
+            assoc_actor_2="; ".join(reg.name(a) for a in roles.assoc2 if reg.name(a)),
+            interaction=coding.interaction(inter1, inter2),
+            civilian_targeting="Civilian targeting" if ev_type == "Violence against civilians" else "",
+            location=rp.location, admin1=rp.admin1, admin2=rp.admin2, country=rp.country or "",
+            latitude=rp.latitude, longitude=rp.longitude, geo_precision=rp.geo_precision, place_id=rp.place_id,
+            source="; ".join(dict.fromkeys(src)), notes=coding.notes(when, actor1, cl, rp, actor2, sub),
+            confidence=round(min(conf, 0.95), 2),
+            evidence=[Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)],
+            territorial=sub in coding.TERRITORIAL)
+
+    # ------------------------------------------------------------------------------------
+    def _control_statements(self, sent: Span, pmentions, ctx, state, when: When | None, document: Document,
+                            out: Extraction) -> None:
+        """'X, which is still in the hands of the NFL': a holder stated without an event."""
+        if when is None:
+            return
+        for ent in sent.ents:
+            if ent.label_ != "ACTOR":
+                continue
+            before = sent.doc[max(sent.start, ent.start - 8):ent.start].text
+            if not STILL_HELD.search(before + " "):
+                continue
+            holder = self.actors.token_actor(sent.doc[ent.start], state)
+            # the place the statement is about: the nearest place mention before the phrase
+            cands = [pm for pm in pmentions if pm.token.i < ent.start]
+            if not holder or not cands:
+                continue
+            pm = cands[-1]
+            rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+            out.control.append(ControlStatement(
+                place=rp.location, holder=self.actors.registry.name(holder), on=when.day,
+                evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
+
+
+def _modifier(tok: Token) -> bool:
+    """'US' in 'the US-backed SDF', 'Turkish' in 'Turkish forces': a name used as a modifier."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.text == "-":
+        return True
+    return tok.dep_ in ("npadvmod", "amod", "poss") or tok.ent_type_ == "NORP"
+
+
+def _absorb(kept: Event, new: Event) -> None:
+    """Same place, same day, same document: one event, every sentence kept as evidence."""
+    for e in new.evidence:
+        if all(e.start != k.start for k in kept.evidence):
+            kept.evidence.append(e)
+    kept.actor2 = kept.actor2 or new.actor2
+    kept.inter2 = kept.inter2 if kept.inter2 is not None else new.inter2
+    kept.fatalities = max(kept.fatalities, new.fatalities)
+    srcs = [s for s in (kept.source.split("; ") + new.source.split("; ")) if s]
+    kept.source = "; ".join(dict.fromkeys(srcs))
+    kept.confidence = round(min(0.95, max(kept.confidence, new.confidence) + 0.05), 2)
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in re.finditer(r"\n\s*\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def _para_of(pos: int, starts: list[int]) -> int:
+    idx = 0
+    for i, s in enumerate(starts):
+        if s <= pos:
+            idx = i
+    return idx

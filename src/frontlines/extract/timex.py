@@ -1,0 +1,85 @@
+"""When did it happen: dates in a sentence, resolved against the publication date.
+
+Returns ACLED time precision: 1 = the day is known, 2 = within a week, 3 = within a month.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import dateparser
+
+from ..ingest.dates import MONTHS
+
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "a": 1, "few": 3, "several": 3}
+_FULL = re.compile(rf"\b(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?"
+                   rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})(?:,?\s+(?:19|20)\d\d)?)\b", re.I)
+_MONTH_ONLY = re.compile(rf"\b(?:in|during|since|early|late|mid-?)\s+({MONTHS})\b(?:\s+((?:19|20)\d\d))?", re.I)
+_RELATIVE = [
+    (re.compile(r"\byesterday\b|\blast night\b", re.I), lambda p, m: (p - timedelta(days=1), 1)),
+    (re.compile(r"\btoday\b|\bthis (?:morning|afternoon|evening)\b|\btonight\b", re.I), lambda p, m: (p, 1)),
+    (re.compile(r"\b(\w+) days? ago\b", re.I), lambda p, m: (p - timedelta(days=_NUM.get(m.group(1).lower(), int(m.group(1)) if m.group(1).isdigit() else 2)), 1 if m.group(1).isdigit() or m.group(1).lower() in _NUM else 2)),
+    (re.compile(r"\b(?:earlier|late|later) this week\b|\bthis week\b|\bin recent days\b|\bover the (?:past|last) (?:few )?days\b", re.I), lambda p, m: (p, 2)),
+    (re.compile(r"\blast week\b|\ba week ago\b|\bthe previous week\b", re.I), lambda p, m: (p - timedelta(days=7), 2)),
+    (re.compile(r"\b(?:earlier|late|later) this month\b|\bthis month\b", re.I), lambda p, m: (p, 3)),
+    (re.compile(r"\blast month\b", re.I), lambda p, m: ((p.replace(day=1) - timedelta(days=1)).replace(day=15), 3)),
+]
+_WEEKDAY = re.compile(r"\b(?:on|last|this|since|late on|early on)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
+
+
+@dataclass(frozen=True)
+class When:
+    day: date
+    precision: int
+    text: str
+    explicit: bool = True
+
+
+def _full_date(text: str, published: date | None) -> date | None:
+    has_year = re.search(r"(?:19|20)\d\d", text)
+    if not has_year and not published:
+        return None
+    base = published or date.today()
+    dt = dateparser.parse(text, languages=["en"],
+                          settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": _dt(base), "DATE_ORDER": "MDY"})
+    if not dt:
+        return None
+    d = dt.date()
+    if not has_year and published:
+        d = d.replace(year=published.year)
+        if d > published + timedelta(days=2):  # "December 30" in a January report is last year's
+            d = d.replace(year=published.year - 1)
+    return d
+
+
+def _dt(d: date):
+    from datetime import datetime
+    return datetime(d.year, d.month, d.day, 12)
+
+
+def find_when(text: str, published: date | None) -> When | None:
+    """The most specific date expression in ``text`` (a sentence)."""
+    m = _FULL.search(text)
+    if m:
+        d = _full_date(m.group(0), published)
+        if d:
+            return When(d, 1, m.group(0))
+    if published:
+        m = _WEEKDAY.search(text)
+        if m:
+            target = WEEKDAYS.index(m.group(1).lower())
+            back = (published.weekday() - target) % 7
+            return When(published - timedelta(days=back), 1, m.group(0))
+        for rx, fn in _RELATIVE:
+            m = rx.search(text)
+            if m:
+                d, prec = fn(published, m)
+                return When(d, prec, m.group(0))
+    m = _MONTH_ONLY.search(text)
+    if m and (m.group(2) or published):
+        d = _full_date(f"{m.group(1)} 15 {m.group(2) or ''}".strip(), published)
+        if d:
+            return When(d, 3, m.group(0))
+    return None

@@ -1,0 +1,44 @@
+"""The stages composed: Document -> Extraction (events, mentions, proposals, control statements).
+
+``Pipeline`` loads the actor registry, the gazetteer and the spaCy model once per process;
+``run`` parses documents in batches with ``nlp.pipe`` so the same functions serve one page
+or a corpus (and a batch engine can map them over partitions).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .actors.learn import propose
+from .actors.registry import Registry
+from .actors.resolve import ActorResolver
+from .extract.events import Extraction, Extractor
+from .extract.nlp import build_nlp
+from .places.gazetteer import Gazetteer, builtin_gazetteer
+from .places.resolve import PlaceResolver
+from .records import Document, Place
+
+
+class Pipeline:
+    def __init__(self, actor_files: Iterable[str | Path] = (), extra_places: Iterable[Place] = (),
+                 registry: Registry | None = None, gazetteer: Gazetteer | None = None):
+        self.registry = registry or Registry.load(list(actor_files))
+        if gazetteer is None:
+            extra = list(extra_places)
+            gazetteer = builtin_gazetteer()
+            if extra:
+                gazetteer = Gazetteer(list(gazetteer.places.values()) + extra)
+        self.gazetteer = gazetteer
+        self.nlp = build_nlp(self.registry, self.gazetteer)
+        self.extractor = Extractor(self.nlp, ActorResolver(self.registry), PlaceResolver(self.gazetteer))
+
+    def extract(self, document: Document) -> Extraction:
+        return next(self.run([document]))
+
+    def run(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Extraction]:
+        docs = list(documents) if not isinstance(documents, list) else documents
+        texts = (d.article if d.meta.language in (None, "en") else "" for d in docs)
+        for document, sdoc in zip(docs, self.nlp.pipe(texts, batch_size=batch_size)):
+            ex = self.extractor.extract(document, sdoc)
+            ex.proposals = propose(sdoc, document, self.registry, ex)
+            yield ex

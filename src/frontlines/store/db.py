@@ -1,0 +1,277 @@
+"""The store: SQLAlchemy 2 models and the only code that talks SQL.
+
+SQLite by default (a file path or URL via ``--db`` / ``FRONTLINES_DB``); any SQLAlchemy URL
+(PostgreSQL) works the same.  Every query is built by SQLAlchemy with bound parameters.
+Documents are keyed by id and by the hash of their raw bytes, so a page ingested twice is
+stored once; a failure is recorded with its reason and never touches what is stored.
+"""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
+                        create_engine, delete, event, func, insert, select)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from ..records import Document, DocumentMeta, Event, Place, Proposal
+
+DEFAULT_DB = "frontlines.db"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(64))
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    article: Mapped[str] = mapped_column(Text)
+    comments: Mapped[list] = mapped_column(JSON, default=list)
+    boilerplate: Mapped[list] = mapped_column(JSON, default=list)
+    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
+    published: Mapped[date | None] = mapped_column(Date, index=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    extracted: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class EventRow(Base):
+    __tablename__ = "events"
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    event_date: Mapped[date] = mapped_column(Date, index=True)
+    event_type: Mapped[str] = mapped_column(String(64), index=True)
+    sub_event_type: Mapped[str] = mapped_column(String(64))
+    actor1: Mapped[str] = mapped_column(String(256), index=True)
+    actor2: Mapped[str] = mapped_column(String(256), default="")
+    location: Mapped[str] = mapped_column(String(256), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    data: Mapped[dict] = mapped_column(JSON)  # the whole Event record as extracted, never edited
+
+
+class FailureRow(Base):
+    __tablename__ = "failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    path: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class ProposalRow(Base):
+    __tablename__ = "proposals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="proposed")
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class UnresolvedRow(Base):
+    __tablename__ = "unresolved_places"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(256), index=True)
+    sentence: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class ControlStatementRow(Base):
+    __tablename__ = "control_statements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class GazetteerRow(Base):
+    __tablename__ = "gazetteer"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+
+
+class ReviewRow(Base):
+    """An analyst's action on an event: accept, correct a field, reject.  Never edits the event."""
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("events.event_id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+def db_url(db: str | None = None) -> str:
+    db = db or os.environ.get("FRONTLINES_DB") or DEFAULT_DB
+    return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
+
+
+class Store:
+    def __init__(self, db: str | None = None):
+        self.url = db_url(db)
+        self.engine: Engine = create_engine(self.url, future=True)
+        if self.url.startswith("sqlite"):
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(conn, _):  # noqa: ANN001
+                cur = conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=5000")
+                cur.close()
+        Base.metadata.create_all(self.engine)
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # ---- documents -----------------------------------------------------------------------
+    def find_duplicate(self, doc: Document) -> str | None:
+        with self.session() as s:
+            row = s.scalar(select(DocumentRow.id).where(
+                (DocumentRow.sha256 == doc.sha256) | (DocumentRow.id == doc.id)))
+            return row
+
+    def add_document(self, doc: Document) -> bool:
+        """Store a document; False (and nothing written) when it is already stored."""
+        if self.find_duplicate(doc):
+            return False
+        with self.session() as s, s.begin():
+            s.add(DocumentRow(id=doc.id, sha256=doc.sha256, source_path=doc.source_path, media_type=doc.media_type,
+                              raw=doc.raw, article=doc.article, comments=doc.comments, boilerplate=doc.boilerplate,
+                              meta=json.loads(doc.meta.model_dump_json()), warnings=doc.warnings,
+                              published=doc.meta.published))
+        return True
+
+    def save_extraction(self, doc_id: str, events: Iterable[Event], proposals: Iterable[Proposal] = (),
+                        unresolved: Iterable[dict] = (), control: Iterable = ()) -> None:
+        """Replace a document's derived data in one transaction and mark it extracted."""
+        with self.session() as s, s.begin():
+            for model in (EventRow, ProposalRow, UnresolvedRow, ControlStatementRow):
+                s.execute(delete(model).where(model.doc_id == doc_id))
+            for ev in events:
+                s.merge(EventRow(event_id=ev.event_id, doc_id=doc_id, event_date=ev.event_date,
+                                 event_type=ev.event_type, sub_event_type=ev.sub_event_type, actor1=ev.actor1,
+                                 actor2=ev.actor2, location=ev.location, latitude=ev.latitude,
+                                 longitude=ev.longitude, data=json.loads(ev.model_dump_json())))
+            for p in proposals:
+                s.add(ProposalRow(doc_id=doc_id, kind=p.kind, status=p.status, data=json.loads(p.model_dump_json())))
+            for u in unresolved:
+                s.add(UnresolvedRow(doc_id=doc_id, name=u["name"], sentence=u["sentence"], start=u["start"],
+                                    end=u["end"]))
+            for c in control:
+                s.add(ControlStatementRow(doc_id=doc_id, data=json.loads(c.model_dump_json())))
+            row = s.get(DocumentRow, doc_id)
+            if row is not None:
+                row.extracted = True
+
+    def record_failure(self, path: str, error: str) -> None:
+        with self.session() as s, s.begin():
+            s.add(FailureRow(path=path, error=error))
+
+    def pending_documents(self) -> list[str]:
+        """Stored documents whose extraction did not finish (a crash mid-batch resumes here)."""
+        with self.session() as s:
+            return list(s.scalars(select(DocumentRow.id).where(DocumentRow.extracted.is_(False))))
+
+    def get_document(self, doc_id: str) -> Document | None:
+        with self.session() as s:
+            row = s.get(DocumentRow, doc_id)
+            return _doc(row) if row else None
+
+    def documents(self) -> list[dict]:
+        with self.session() as s:
+            rows = s.execute(select(DocumentRow.id, DocumentRow.meta, DocumentRow.warnings, DocumentRow.published,
+                                    DocumentRow.extracted).order_by(DocumentRow.ingested_at)).all()
+            return [{"id": r.id, "title": (r.meta or {}).get("title"), "site": (r.meta or {}).get("site"),
+                     "published": r.published.isoformat() if r.published else None, "warnings": r.warnings,
+                     "extracted": r.extracted} for r in rows]
+
+    def failures(self) -> list[dict]:
+        with self.session() as s:
+            return [{"path": r.path, "error": r.error, "at": r.at.isoformat()}
+                    for r in s.scalars(select(FailureRow).order_by(FailureRow.id))]
+
+    # ---- events --------------------------------------------------------------------------
+    def events(self, doc_id: str | None = None, start: date | None = None, end: date | None = None,
+               event_type: str | None = None, actor: str | None = None, place: str | None = None,
+               bbox: tuple[float, float, float, float] | None = None, limit: int | None = None) -> list[Event]:
+        q = select(EventRow.data).order_by(EventRow.event_date, EventRow.event_id)
+        if doc_id:
+            q = q.where(EventRow.doc_id == doc_id)
+        if start:
+            q = q.where(EventRow.event_date >= start)
+        if end:
+            q = q.where(EventRow.event_date <= end)
+        if event_type:
+            q = q.where(EventRow.event_type == event_type)
+        if actor:
+            q = q.where((func.lower(EventRow.actor1) == actor.lower()) | (func.lower(EventRow.actor2) == actor.lower()))
+        if place:
+            q = q.where(func.lower(EventRow.location) == place.lower())
+        if bbox:
+            w, so, e, n = bbox
+            q = q.where(EventRow.longitude >= w, EventRow.longitude <= e, EventRow.latitude >= so,
+                        EventRow.latitude <= n)
+        if limit:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [Event.model_validate(d) for d in s.scalars(q)]
+
+    def proposals(self) -> list[dict]:
+        with self.session() as s:
+            return [{"id": r.id, "doc_id": r.doc_id, "status": r.status, **r.data}
+                    for r in s.scalars(select(ProposalRow).order_by(ProposalRow.id))]
+
+    def unresolved(self) -> list[dict]:
+        with self.session() as s:
+            return [{"name": r.name, "doc_id": r.doc_id, "sentence": r.sentence, "start": r.start, "end": r.end}
+                    for r in s.scalars(select(UnresolvedRow).order_by(UnresolvedRow.name))]
+
+    def control_statements(self) -> list[dict]:
+        with self.session() as s:
+            return [r.data for r in s.scalars(select(ControlStatementRow))]
+
+    # ---- gazetteer -----------------------------------------------------------------------
+    def add_places(self, places: Iterable[Place], batch: int = 5000) -> int:
+        n = 0
+        buf: list[Place] = []
+
+        def flush() -> None:  # bulk replace: one DELETE and one multi-row INSERT per batch
+            with self.session() as s, s.begin():
+                s.execute(delete(GazetteerRow).where(GazetteerRow.id.in_([p.id for p in buf])))
+                s.execute(insert(GazetteerRow), [{"id": p.id, "data": p.model_dump()} for p in buf])
+        for p in places:
+            buf.append(p)
+            n += 1
+            if len(buf) >= batch:
+                flush()
+                buf.clear()
+        if buf:
+            flush()
+        return n
+
+    def places(self) -> Iterator[Place]:
+        with self.session() as s:
+            for data in s.scalars(select(GazetteerRow.data)):
+                yield Place.model_validate(data)
+
+
+def _doc(row: DocumentRow) -> Document:
+    return Document(id=row.id, source_path=row.source_path, media_type=row.media_type, raw=row.raw,
+                    sha256=row.sha256, article=row.article, comments=row.comments or [],
+                    boilerplate=row.boilerplate or [], meta=DocumentMeta.model_validate(row.meta or {}),
+                    warnings=row.warnings or [])
