@@ -20,6 +20,9 @@ from .registry import Registry
 GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "organisation", "militant",
                "fighter", "jihadist", "rebel", "force", "militia", "alliance", "formation", "brigade", "unit",
                "member", "troop", "gunman", "terrorist", "insurgent", "army"}
+# "government forces", "regime troops", "the army": the state forces of the country the article is about
+GOVERNMENT = re.compile(r"^(?:the )?(?:(?:pro-)?government|regime|state|army|military)(?: forces| troops| soldiers| army|"
+                        r" units| warplanes| jets| aircraft| helicopters| artillery)?$|^the (?:army|military)$", re.I)
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 FUZZY_LABELS = {"ORG", "PERSON", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
 
@@ -30,11 +33,20 @@ class DocState:
     tok_actor: dict[int, str] = field(default_factory=dict)   # token index -> actor id
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, actor id), in order
     last_subject: str | None = None
+    country: str | None = None
 
 
 class ActorResolver:
     def __init__(self, registry: Registry):
         self.registry = registry
+
+    def government(self, country: str | None = None) -> str | None:
+        """The registry's state forces (inter 1) of ``country`` (or the first listed)."""
+        states = [a for a in self.registry.actors.values() if a.inter == 1 and a.type == "state force"]
+        for a in states:
+            if country and a.country == country:
+                return a.id
+        return states[0].id if states else None
 
     def id_for_name(self, name: str) -> str | None:
         return self.registry.lookup(name)[0]
@@ -101,6 +113,11 @@ class ActorResolver:
             if t.i in state.tok_actor and t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos"):
                 return state.tok_actor[t.i]
         lemmas = {t.lemma_.lower() for t in np}
+        phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")
+        if GOVERNMENT.match(phrase_all) or GOVERNMENT.match(" ".join(t.text for t in np if t.dep_ != "det")):
+            gov = self.government(state.country)
+            if gov:
+                return gov
         # "Turkish-backed militants", "the US-backed SDF"
         for t in np:
             if t.lemma_.lower() == "back" or t.lower_.endswith("-backed"):

@@ -15,6 +15,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from ..actors.resolve import ActorResolver
+from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceContext, PlaceResolver
 from ..records import ControlStatement, Document, Event, Evidence, Mention, Proposal, ResolvedPlace, Sentence
 from . import coding
@@ -70,6 +71,7 @@ class Extractor:
         ctx = PlaceContext()
         mentions_by_sent = {s.start: self._place_mentions(s) for s in sdoc.sents}
         self._prime_context(mentions_by_sent, ctx)
+        state.country = COUNTRIES.get(ctx.country_code or "")
         para_when: dict[int, When] = {}
         doc_events: dict[tuple, Event] = {}
         prev_events: list[Event] = []
@@ -135,8 +137,12 @@ class Extractor:
             head = tok.head
             if head.lower_ == "of" and head.head.lemma_.lower() in feats and tok.dep_ == "pobj":
                 feature = head.head.lemma_.lower()
-            elif tok.dep_ == "conj" and head.head.lower_ == "of" and head.head.head.lemma_.lower() in feats:
-                feature = head.head.head.lemma_.lower()  # "the towns of X and Y"
+            elif tok.dep_ == "conj":  # "the towns of X, Y and Z"
+                first = tok
+                while first.dep_ == "conj" and first.head is not first:
+                    first = first.head
+                if first.head.lower_ == "of" and first.head.head.lemma_.lower() in feats:
+                    feature = first.head.head.lemma_.lower()
             is_place = tok.ent_type_ == "PLACE" or (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B"
                                                     and not _modifier(tok))
             if not is_place and feature and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and tok.text[:1].isupper() \

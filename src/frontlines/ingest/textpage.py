@@ -160,6 +160,13 @@ def split_page(text: str, markdown: bool = False) -> SplitPage:
         i += 1
     if current:
         page.comments.append("\n".join(current))
+    if not page.article and (page.header or page.title):
+        # no paragraph looked like prose (a page without sentence punctuation, another script):
+        # keep the text as the article rather than lose it
+        page.article = page.header or [page.title]
+        page.header = []
+        if page.article == [page.title]:
+            page.title = None
     return page
 
 
