@@ -88,15 +88,21 @@ def ingest(paths: List[Path] = typer.Argument(..., help="files or folders of pag
 
 
 @app.command()
-def events(fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, geojson or parquet"),
+def events(merge: bool = typer.Option(False, "--merged", help="merge the same event reported by several pages"),
+           fmt: str = typer.Option("jsonl", "--format", help="jsonl, csv, geojson or parquet"),
            out: Optional[Path] = typer.Option(None, "--out"), db: Optional[str] = DbOpt,
            start: Optional[str] = typer.Option(None, "--from"), end: Optional[str] = typer.Option(None, "--to"),
            event_type: Optional[str] = typer.Option(None, "--type"), actor: Optional[str] = None,
            place: Optional[str] = None) -> None:
     """Print stored events."""
     _check_format(fmt)
-    evs = Store(db).events(start=_date(start, "--from"), end=_date(end, "--to"), event_type=event_type,
-                           actor=actor, place=place)
+    filters = dict(start=_date(start, "--from"), end=_date(end, "--to"), event_type=event_type, actor=actor,
+                   place=place)
+    if merge:
+        from .analysis import merged
+        evs = merged(Store(db), **filters).events
+    else:
+        evs = Store(db).events(**filters)
     write_events(evs, fmt, out=None if out else sys.stdout, path=str(out) if out else None)
 
 
@@ -131,6 +137,104 @@ def show(doc_id: str, db: Optional[str] = DbOpt,
     for e in evs:
         out.print(f"{e.event_date} {e.sub_event_type}: {e.actor1} — {e.location} ({e.admin1}); "
                   f"evidence [{e.evidence[0].start}:{e.evidence[0].end}]", markup=False)
+
+
+@app.command()
+def control(at: str = typer.Option(..., "--at", help="date YYYY-MM-DD"), db: Optional[str] = DbOpt,
+            fmt: str = typer.Option("jsonl", "--format", help="jsonl or geojson")) -> None:
+    """Who held each place on a date (one row per place, with the evidence)."""
+    from .analysis import timeline
+    rows = timeline(Store(db)).at(_date(at, "--at"))
+    if fmt == "geojson":
+        feats = [{"type": "Feature", "geometry": None if r["latitude"] is None else
+                  {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]}, "properties": r} for r in rows]
+        print(json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False))
+    elif fmt == "jsonl":
+        for r in rows:
+            print(json.dumps(r, ensure_ascii=False))
+    else:
+        raise typer.BadParameter("choose jsonl or geojson", param_hint="--format")
+
+
+@app.command()
+def changes(start: str = typer.Option(..., "--from"), end: str = typer.Option(..., "--to"),
+            db: Optional[str] = DbOpt) -> None:
+    """Changes of control between two dates, with their evidence."""
+    from .analysis import timeline
+    for r in timeline(Store(db)).between(_date(start, "--from"), _date(end, "--to")):
+        print(json.dumps(r, ensure_ascii=False))
+
+
+@app.command()
+def serve(db: Optional[str] = DbOpt, host: str = "127.0.0.1", port: int = 8000,
+          token: Optional[str] = typer.Option(None, envvar="FRONTLINES_TOKEN", help="edit token for reviews")) -> None:
+    """Serve the REST API (/docs) and the analyst's map page."""
+    import secrets
+
+    import uvicorn
+
+    from .serve import create_app
+    token = token or secrets.token_urlsafe(12)
+    err.print(f"frontlines on http://{host}:{port}/  (API docs /docs; edit token: {token})")
+    uvicorn.run(create_app(db, token), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def actors(at: Optional[str] = typer.Option(None, "--at", help="relations as of this date"),
+           fmt: str = typer.Option("table", "--format", help="table or json"),
+           extra: Optional[List[Path]] = ActorsOpt) -> None:
+    """Actors with aliases and relations as of a date."""
+    from .actors.registry import Registry
+    from .actors.views import actors_at
+    rows = actors_at(Registry.load(list(extra or [])), _date(at, "--at"))
+    if fmt == "json":
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return
+    from rich.table import Table
+    t = Table("name", "inter", "type", "aliases", "relations")
+    for r in rows:
+        t.add_row(r["name_at_date"], str(r["inter"]), r["type"], ", ".join(r["aliases"][:4]),
+                  "; ".join(f"{x['type']} {x['target']}" for x in r["relations"][:4]))
+    Console(soft_wrap=True).print(t)
+
+
+@app.command()
+def actor(name: str, db: Optional[str] = DbOpt, extra: Optional[List[Path]] = ActorsOpt) -> None:
+    """One actor: aliases, relations over time, proposals about it and its events."""
+    from .actors.registry import Registry
+    from .actors.views import actor_detail
+    reg = Registry.load(list(extra or []))
+    info = actor_detail(reg, name)
+    if info is None:
+        err.print(f"no actor named {name!r} in the registry")
+        raise typer.Exit(1)
+    store = Store(db)
+    info["events"] = [json.loads(e.model_dump_json()) for e in store.events(actor=info["name"])]
+    info["proposals"] = [p for p in store.proposals() if info["name"] in (p.get("subject"), p.get("object"))]
+    print(json.dumps(info, indent=1, ensure_ascii=False))
+
+
+@app.command()
+def proposals(db: Optional[str] = DbOpt) -> None:
+    """What the text taught: new actors, aliases, relations, membership changes — each with evidence."""
+    for p in Store(db).proposals():
+        print(json.dumps(p, ensure_ascii=False))
+
+
+@app.command()
+def places(unresolved: bool = typer.Option(False, "--unresolved", help="names the gazetteer could not place"),
+           db: Optional[str] = DbOpt) -> None:
+    """Places of stored events, or (--unresolved) the names that could not be placed, with their sentence."""
+    store = Store(db)
+    if unresolved:
+        for u in store.unresolved():
+            print(f"{u['name']}\t{u['doc_id']}\t{u['sentence']}")
+        return
+    seen = {}
+    for e in store.events():
+        seen.setdefault(e.place_id or e.location, e)
+    for e in seen.values():
+        print(f"{e.location}\t{e.place_id or '-'}\t{e.admin1}\t{e.latitude}\t{e.longitude}\tprecision {e.geo_precision}")
 
 
 @app.command()

@@ -200,6 +200,9 @@ class ControlStatement(Record):
     holder: str
     on: date
     evidence: Evidence
+    place_id: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class ControlInterval(Record):

@@ -42,7 +42,9 @@ class ActorResolver:
 
     def government(self, country: str | None = None) -> str | None:
         """The registry's state forces (inter 1) of ``country`` (or the first listed)."""
-        states = [a for a in self.registry.actors.values() if a.inter == 1 and a.type == "state force"]
+        # the national military (it has a demonym) before its divisions and police
+        states = sorted((a for a in self.registry.actors.values() if a.inter == 1 and a.type == "state force"),
+                        key=lambda a: a.demonym is None)
         for a in states:
             if country and a.country == country:
                 return a.id

