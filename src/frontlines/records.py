@@ -189,6 +189,10 @@ class Event(Record):
     merge_reason: str = ""
     territorial: bool = False
 
+    def regional(self) -> bool:
+        """A report about a region ("western Aleppo"), not about one identified place."""
+        return (self.geo_precision or 1) >= 3 and self.place_id is not None
+
     def key(self) -> tuple:
         return (self.evidence[0].doc_id, self.event_date, self.location.lower(), self.sub_event_type)
 

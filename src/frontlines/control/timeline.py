@@ -70,7 +70,7 @@ class ControlTimeline:
 def build_timeline(events: list[Event], statements: list[ControlStatement | dict] = ()) -> ControlTimeline:
     changes: list[Change] = []
     for e in events:
-        if not e.territorial or (e.geo_precision or 1) >= 3:
+        if not e.territorial or e.regional():
             continue  # a region-level report does not say who holds which village
         key = e.place_id or fold(e.location)
         changes.append(Change(key, e.location, e.event_date, e.actor1, e.actor2 or None, list(e.evidence),

@@ -73,6 +73,7 @@ class Extractor:
         self._prime_context(mentions_by_sent, ctx)
         state.country = COUNTRIES.get(ctx.country_code or "")
         para_when: dict[int, When] = {}
+        self._para, self._para_region = None, None
         doc_events: dict[tuple, Event] = {}
         prev_events: list[Event] = []
         for si, sent in enumerate(sdoc.sents):
@@ -89,6 +90,13 @@ class Extractor:
             elif published:
                 when = When(published, 2, "publication date", explicit=False)
             pmentions = mentions_by_sent[sent.start]
+            if para != getattr(self, "_para", None):
+                self._para, self._para_region = para, None
+            for pm in pmentions:
+                if pm.region_text:
+                    r = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+                    if r.place_id:
+                        self._para_region = r
             for pm in pmentions:
                 out.mentions.append(Mention(kind="place", text=pm.name, start=pm.start, end=pm.end))
             self._control_statements(sent, pmentions, ctx, state, when, document, out)
@@ -137,9 +145,9 @@ class Extractor:
             head = tok.head
             if head.lower_ == "of" and head.head.lemma_.lower() in feats and tok.dep_ == "pobj":
                 feature = head.head.lemma_.lower()
-            elif tok.dep_ == "conj":  # "the towns of X, Y and Z"
+            elif tok.dep_ in ("conj", "appos"):  # "the towns of X, Y and Z"
                 first = tok
-                while first.dep_ == "conj" and first.head is not first:
+                while first.dep_ in ("conj", "appos") and first.head is not first:
                     first = first.head
                 if first.head.lower_ == "of" and first.head.head.lemma_.lower() in feats:
                     feature = first.head.head.lemma_.lower()
@@ -193,7 +201,8 @@ class Extractor:
         if tok.lemma_.lower() not in self.cue["landmark_words"] or tok.ent_type_ == "PLACE":
             return None
         mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nummod") and
-                (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE", "NORP")]
+                (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE")
+                and not _nationality(c, self.actors.registry)]
         if not mods:
             return None
         return tok.doc[min(m.left_edge.i for m in mods):tok.i + 1]
@@ -207,14 +216,38 @@ class Extractor:
                     ctx.note(max(exact, key=lambda p: p.population))
 
     def _resolve_place(self, pm: PlaceMention, ctx: PlaceContext, anchor: tuple[PlaceMention, str] | None,
-                       out: Extraction, sent: Span) -> ResolvedPlace:
+                       out: Extraction, sent: Span, pmentions: list[PlaceMention],
+                       para_region: ResolvedPlace | None) -> ResolvedPlace:
+        """Resolve a place; when the gazetteer lacks it (or only knows a namesake far from the
+        region the sentence names), place it at the anchor, the sentence's region or the
+        paragraph's region, with a coarser precision and a note saying so."""
         rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
-        if rp.place_id is None and anchor is not None:
+        context: list[tuple[ResolvedPlace, str]] = []
+        if anchor is not None:
             arp = self.places.resolve(anchor[0].name, ctx, anchor[0].feature, anchor[0].region_text)
             if arp.place_id:
-                rp = self.places.near(pm.name, arp, anchor[1])
+                context.append((arp, anchor[1]))
+        for other in pmentions:
+            if other is pm or other.token.i == pm.token.i:
+                continue
+            orp = self.places.resolve(other.name, ctx, other.feature, other.region_text)
+            if orp.place_id and (other.region_text or (orp.geo_precision or 1) >= 2 or other.feature in ("valley", "plain")):
+                context.append((orp, f"in {orp.location}"))
+        if para_region is not None and para_region.place_id:
+            context.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
+        if rp.place_id and context and rp.latitude is not None:
+            near = context[0][0]
+            if near.latitude is not None and _km(rp, near) > 80 and near.admin1 != rp.admin1:
+                rp = ResolvedPlace(mention=pm.name, location=pm.name,
+                                   note=f"gazetteer namesake {rp.place_id} lies {int(_km(rp, near))} km from {near.location}")
         if rp.place_id is None:
             out.unresolved.append({"name": pm.name, "sentence": sent.text, "start": pm.start, "end": pm.end})
+            if context:
+                base, how = context[0]
+                placed = self.places.near(pm.name, base, how)
+                if rp.note:
+                    placed.note = rp.note + "; " + placed.note
+                rp = placed
         return rp
 
     # ------------------------------------------------------------------------------------
@@ -291,7 +324,7 @@ class Extractor:
         events = []
         for pm, anchor in places:
             used_places.add(pm.token.i)
-            rp = self._resolve_place(pm, ctx, anchor, out, sent)
+            rp = self._resolve_place(pm, ctx, anchor, out, sent, pmentions, self._para_region)
             if rp.place_id:
                 place = self.places.gaz.get(rp.place_id)
                 if place is not None and rp.geo_precision == 1:
@@ -350,6 +383,21 @@ class Extractor:
                 place=rp.location, holder=self.actors.registry.name(holder), on=when.day, place_id=rp.place_id,
                 latitude=rp.latitude, longitude=rp.longitude,
                 evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
+
+
+def _km(a: ResolvedPlace, b: ResolvedPlace) -> float:
+    import math
+    p = math.pi / 180
+    h = (math.sin((b.latitude - a.latitude) * p / 2) ** 2 + math.cos(a.latitude * p) * math.cos(b.latitude * p)
+         * math.sin((b.longitude - a.longitude) * p / 2) ** 2)
+    return 12742 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _nationality(tok: Token, registry) -> bool:
+    """'Turkish' in 'the Turkish base' is whose base, not its name."""
+    w = tok.text
+    return bool(registry.by_demonym(w)) or (tok.ent_type_ == "NORP" and w.lower().endswith(
+        ("ish", "ian", "ese", "ean", "ani", "ic", "i", "an")))
 
 
 def _modifier(tok: Token) -> bool:

@@ -92,7 +92,7 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
     links: list[dict] = []
     regional: list[Event] = []
     for e in evs:
-        if (e.geo_precision or 1) >= 3:
+        if e.regional():
             regional.append(e)
             continue
         match = None

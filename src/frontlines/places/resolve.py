@@ -99,4 +99,5 @@ class PlaceResolver:
         """A place missing from the gazetteer, placed at the named anchor ('west of the city of Aleppo')."""
         return anchor.model_copy(update={
             "mention": unresolved, "location": unresolved, "geo_precision": max(2, anchor.geo_precision or 2),
+            "place_id": None,  # coordinates borrowed from the anchor; the place itself is not identified
             "note": f"'{unresolved}' is not in the gazetteer; placed at {anchor.location} ({how})"})

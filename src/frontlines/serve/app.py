@@ -14,10 +14,11 @@ from datetime import date
 from importlib import resources
 from typing import Literal, Optional
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 from sqlalchemy import select
 
 from ..analysis import merged, timeline
@@ -33,6 +34,22 @@ class ReviewIn(BaseModel):
     field: Optional[Literal[EDITABLE]] = None  # type: ignore[valid-type]
     value: Optional[str] = Field(None, max_length=2000)
     reviewer: str = Field("analyst", min_length=1, max_length=128)
+
+    @model_validator(mode="after")
+    def _correction_complete(self) -> "ReviewIn":
+        if self.action == "correct" and (not self.field or self.value is None):
+            raise ValueError("a correction needs a field and a value")
+        return self
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+NOT_FOUND = {404: {"model": Problem, "description": "not found"}}
+UNAUTHORIZED = {401: {"model": Problem, "description": "missing or wrong edit token"}}
+# a bounding box "west,south,east,north": four decimal numbers
+BBOX = r"^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$"
 
 
 class ReviewOut(BaseModel):
@@ -81,17 +98,12 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     app.state.token = edit_token
     static = resources.files("frontlines.serve").joinpath("static")
 
-    def require_token(authorization: Optional[str] = Header(None)) -> None:
-        if not authorization or not secrets.compare_digest(authorization, f"Bearer {edit_token}"):
-            raise HTTPException(status_code=401, detail="an edit token is required (Authorization: Bearer <token>)")
+    bearer = HTTPBearer(auto_error=False, description="the edit token")
 
-    def parse_day(value: Optional[str], name: str) -> Optional[date]:
-        if value is None:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise HTTPException(status_code=422, detail=f"{name}: not a date (YYYY-MM-DD)")
+    def require_token(credentials: Optional[HTTPAuthorizationCredentials] = Depends(bearer)) -> None:
+        if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), edit_token.encode()):
+            raise HTTPException(status_code=401, detail="an edit token is required (Authorization: Bearer <token>)",
+                                headers={"WWW-Authenticate": "Bearer"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index():
@@ -104,7 +116,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def documents() -> list[dict]:
         return store.documents()
 
-    @app.get("/api/documents/{doc_id:path}")
+    @app.get("/api/documents/{doc_id:path}", responses=NOT_FOUND)
     def document(doc_id: str) -> dict:
         doc = store.get_document(doc_id)
         if doc is None:
@@ -113,27 +125,18 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                 "comments": doc.comments, "warnings": doc.warnings}
 
     @app.get("/api/events")
-    def events(start: Optional[str] = Query(None, alias="from"), end: Optional[str] = Query(None, alias="to"),
+    def events(start: Optional[date] = Query(None, alias="from"), end: Optional[date] = Query(None, alias="to"),
                event_type: Optional[str] = Query(None, alias="type"), actor: Optional[str] = None,
                place: Optional[str] = None,
-               bbox: Optional[str] = Query(None, description="west,south,east,north"),
+               bbox: Optional[str] = Query(None, description="west,south,east,north", pattern=BBOX),
                merge: bool = Query(True, alias="merged")) -> list[dict]:
-        box = None
-        if bbox:
-            try:
-                parts = [float(x) for x in bbox.split(",")]
-            except ValueError:
-                raise HTTPException(status_code=422, detail="bbox: four numbers west,south,east,north")
-            if len(parts) != 4:
-                raise HTTPException(status_code=422, detail="bbox: four numbers west,south,east,north")
-            box = tuple(parts)
-        filters = dict(start=parse_day(start, "from"), end=parse_day(end, "to"), event_type=event_type, actor=actor,
-                       place=place, bbox=box)
+        box = tuple(float(x) for x in bbox.split(",")) if bbox else None
+        filters = dict(start=start, end=end, event_type=event_type, actor=actor, place=place, bbox=box)
         evs = merged(store, **filters).events if merge else store.events(**filters)
         reviews = _reviews(store)
         return [_apply(json.loads(e.model_dump_json()), reviews.get(e.event_id, [])) for e in evs]
 
-    @app.get("/api/events/{event_id}")
+    @app.get("/api/events/{event_id}", responses=NOT_FOUND)
     def event(event_id: str) -> dict:
         with store.session() as s:
             row = s.get(EventRow, event_id)
@@ -142,10 +145,9 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             data = row.data
         return _apply(data, _reviews(store, event_id).get(event_id, []))
 
-    @app.post("/api/events/{event_id}/review", dependencies=[Depends(require_token)], status_code=201)
+    @app.post("/api/events/{event_id}/review", dependencies=[Depends(require_token)], status_code=201,
+              responses={**UNAUTHORIZED, **NOT_FOUND})
     def review(event_id: str, body: ReviewIn) -> ReviewOut:
-        if body.action == "correct" and (not body.field or body.value is None):
-            raise HTTPException(status_code=422, detail="a correction needs a field and a value")
         with store.session() as s, s.begin():
             row = s.get(EventRow, event_id)
             if row is None:
@@ -160,10 +162,10 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return out
 
     @app.get("/api/actors")
-    def actors(at: Optional[str] = None) -> list[dict]:
+    def actors(at: Optional[date] = None) -> list[dict]:
         from ..actors.registry import default_registry
         from ..actors.views import actors_at
-        return actors_at(default_registry(), parse_day(at, "at"))
+        return actors_at(default_registry(), at)
 
     @app.get("/api/places")
     def places(unresolved: bool = False) -> list[dict]:
@@ -180,13 +182,12 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return sorted(seen.values(), key=lambda r: r["location"])
 
     @app.get("/api/control")
-    def control(at: str) -> list[dict]:
-        day = parse_day(at, "at")
-        return timeline(store).at(day)
+    def control(at: date) -> list[dict]:
+        return timeline(store).at(at)
 
     @app.get("/api/changes")
-    def changes(start: str = Query(..., alias="from"), end: str = Query(..., alias="to")) -> list[dict]:
-        return timeline(store).between(parse_day(start, "from"), parse_day(end, "to"))
+    def changes(start: date = Query(..., alias="from"), end: date = Query(..., alias="to")) -> list[dict]:
+        return timeline(store).between(start, end)
 
     @app.get("/api/basemap", include_in_schema=False)
     def basemap():
