@@ -92,4 +92,5 @@ def test_examples_score(pipeline, scorer):
         preds += as_dicts(events_of(pipeline, path, published))
     result = scorer.score(gold, preds, None)
     print(json.dumps({k: v for k, v in result.items() if k not in ("false", "missed")}, indent=1))
-    assert result["recall"] >= 0.4 and result["precision"] >= 0.5
+    assert result["leaks"] == 0
+    assert result["recall"] >= 0.65 and result["precision"] >= 0.8
