@@ -17,8 +17,6 @@ from .registry import Registry
 MEMBER = re.compile(r"\b(?:(?:is|are|was|were) )?(?:a |an |the )?(?:part|member|members|core|backbone|component|"
                     r"faction|factions|wing) of\b", re.I)
 FORMERLY = re.compile(r"\b(?:formerly(?: known as)?|previously known as|once known as|then called)\s*$", re.I)
-CHANGE = re.compile(r"\b(dissolved themselves|disbanded|dissolved|defected|joined|merged into|split from|"
-                    r"surrendered)\b", re.I)
 
 
 def _ev(doc_id: str, sent: Span) -> Evidence:
@@ -60,7 +58,7 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
             # "X-backed Y": sponsor precedes the name
             m = re.search(r"(\b[\w’']+)-backed\s+(?:[\w’'-]+\s+){0,6}$", head)
             if m:
-                sponsor = registry.by_demonym(m.group(1)) or registry.lookup(m.group(1))[0]
+                sponsor = registry.sponsor(m.group(1))
                 if sponsor and sponsor != aid:
                     add(Proposal(kind="relation", subject=registry.name(aid), object=registry.name(sponsor),
                                  relation="backed_by", valid_from=on, evidence=_ev(document.id, sent)))
@@ -96,12 +94,9 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
             if sponsor and before:
                 add(Proposal(kind="relation", subject=registry.name(before[-1][1]), object=registry.name(sponsor),
                              relation="backed_by", valid_from=on, evidence=_ev(document.id, sent)))
-        # dissolutions and defections: dated membership changes
-        cm = CHANGE.search(text)
-        if cm and acts:
-            when = next((e.event_date for e in ex.events if any(ev.start == sent.start_char for ev in e.evidence)), on)
-            add(Proposal(kind="membership_change", subject=registry.name(acts[0][1]), object=cm.group(1).lower(),
-                         relation=cm.group(1).lower(), valid_from=when, evidence=_ev(document.id, sent)))
+    # defections, surrenders, dissolutions: dated membership changes found by the extractor
+    for p in ex.proposals:
+        add(p)
     # new actors: named subjects of events that the registry does not know
     for ev in ex.events:
         for name in (ev.actor1, ev.actor2):

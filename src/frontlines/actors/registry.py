@@ -21,6 +21,8 @@ from ..records import Actor, FormerName, Relation
 FORCE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "units", "warplanes", "jets",
                "aircraft", "drones", "helicopters", "artillery", "navy", "air force", "military police")
 FUZZY_THRESHOLD = 88
+COUNTRY_SHORT = {"US": "United States", "USA": "United States", "UK": "United Kingdom", "UAE": "United Arab Emirates",
+                 "KSA": "Saudi Arabia", "DRC": "Democratic Republic of Congo"}
 
 
 def _date(v) -> date | None:
@@ -138,6 +140,12 @@ class Registry:
             if a.type == "state force" and a.country.lower() == w:
                 return a.id
         return None
+
+    def sponsor(self, word: str) -> str | None:
+        """The state behind 'X-backed': a demonym ('Turkish'), a country ('Turkey') or its short form ('US')."""
+        w = word.strip().strip(".")
+        country = COUNTRY_SHORT.get(w.upper().replace(".", ""), w)
+        return self.by_demonym(w) or self.by_demonym(country) or self.lookup(w)[0]
 
     def allied(self, a: str, b: str, on: date | None = None) -> bool:
         if a == b:

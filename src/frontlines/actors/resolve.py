@@ -24,6 +24,12 @@ GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "org
 GOVERNMENT = re.compile(r"^(?:the )?(?:(?:pro-)?government|regime|state|army|military)(?: forces| troops| soldiers| army|"
                         r" units| warplanes| jets| aircraft| helicopters| artillery)?$|^the (?:army|military)$", re.I)
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
+# words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
+GROUP_NAME_WORDS = {"brigade", "brigades", "division", "battalion", "army", "front", "movement", "forces", "council",
+                    "corps", "legion", "liwa", "jaysh", "jabhat", "harakat", "ansar", "katibat", "faylaq", "tajammu",
+                    "kataib", "saraya", "militia", "group", "organization", "organisation", "party", "committee",
+                    "guard", "units", "regiment", "alliance", "coalition", "mujahideen", "battalions", "falcons",
+                    "lions", "knights", "tigers", "fighters"}
 FUZZY_LABELS = {"ORG", "PERSON", "NORP", "GPE", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"}
 
 
@@ -126,7 +132,7 @@ class ActorResolver:
                 for c in list(t.children) + [tok.doc[t.i - 2] if t.i >= 2 else t]:
                     if c.i == t.i or c.pos_ not in ("PROPN", "ADJ", "NOUN"):
                         continue
-                    sponsor = self.registry.by_demonym(c.text) or self.registry.lookup(c.text)[0]
+                    sponsor = self.registry.sponsor(c.text)
                     if sponsor:
                         cands = self.registry.backed_by(sponsor, state.on)
                         pick = self._nearest(cands, tok.i, state)
@@ -148,6 +154,27 @@ class ActorResolver:
                     and len(np) <= 3:
                 return state.last_subject
         return None
+
+    def unknown_group(self, tok: Token | None) -> str | None:
+        """A named armed group the registry does not know ("the Sultan Murad Division"), as written."""
+        if tok is None or not tok.text[:1].isupper() and tok.ent_type_ not in ("ORG",):
+            return None
+        ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and ent.label_ in ("ORG", "NORP", "PERSON", "FAC"):
+            span = ent
+        else:
+            left = tok.i
+            while left > 0 and tok.doc[left - 1].head.i == tok.i and tok.doc[left - 1].dep_ in ("compound", "amod") \
+                    and tok.doc[left - 1].text[:1].isupper():
+                left -= 1
+            span = tok.doc[left:tok.i + 1]
+        words = {t.lower_ for t in span}
+        if not (words & GROUP_NAME_WORDS) or len(span) < 2 or not all(t.text[:1].isupper() or t.is_punct or t.lower_ in
+                                                                      ("al", "el", "of", "the", "for", "and", "-")
+                                                                      for t in span):
+            return None
+        text = span.text
+        return text[4:] if text[:4].lower() == "the " else text
 
     def _nearest(self, cands: list[str], pos: int, state: DocState) -> str | None:
         """The candidate named most recently before ``pos``, else the first named after it."""

@@ -20,6 +20,7 @@ DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Ar
 class Roles:
     actor1: str | None = None
     actor2: str | None = None
+    actor1_name: str | None = None  # a named group the registry does not know (proposed as a new actor)
     actor2_name: str | None = None  # a generic actor not in the registry ("Civilians (Syria)")
     assoc1: list[str] = field(default_factory=list)
     assoc2: list[str] = field(default_factory=list)
@@ -86,7 +87,9 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         r.actor1 = subj
     if r.actor2 == r.actor1:
         r.actor2 = None
-    if r.actor1 is None and cls in NEEDS_ACTOR:
+    if r.actor1 is None and cl.subject is not None and not cl.passive:
+        r.actor1_name = actors.unknown_group(cl.subject)
+    if r.actor1 is None and r.actor1_name is None and cls in NEEDS_ACTOR:
         return None
     r.assoc1 = [a for a in subj_assoc if a and a not in (r.actor1, r.actor2)]
     if r.civilians and not r.actor2:

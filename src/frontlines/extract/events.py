@@ -293,6 +293,13 @@ class Extractor:
                 others.append(pm)
             else:
                 chosen.append(pm)
+        if cl.subject is not None and len(chosen) > 1:
+            # "Ahrar al-Sham groups in northwestern Hama surrendered": the subject's place counts only
+            # when the clause names no other
+            in_subject = {t.i for t in cl.subject.subtree}
+            rest = [pm for pm in chosen if pm.token.i not in in_subject]
+            if rest:
+                chosen = rest
         if not chosen and anchors:
             return [(pm, None) for pm, _ in anchors[:1]]
         # a region named beside a precise place only situates it ("in the northern Hama countryside")
@@ -316,6 +323,7 @@ class Extractor:
                         break
                 if roles.actor2:
                     break
+        self._membership_change(cl, roles, when, document, sent, out)
         places = self._event_places(cl, pmentions)
         places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
         if not places:
@@ -333,11 +341,28 @@ class Extractor:
             events.append(self._make_event(document, sent, cl, roles, rp, when, ev_type, sub))
         return events
 
+    def _membership_change(self, cl: Clause, roles, when: When, document: Document, sent: Span,
+                           out: Extraction) -> None:
+        """Defections, surrenders and dissolutions change who belongs to what: propose them, dated."""
+        lemma = cl.trigger.token.lemma_.lower()
+        if cl.trigger.cls not in ("defect", "dissolve") and lemma != "surrender":
+            return
+        reg = self.actors.registry
+        who = roles.actor1 if not roles.recipient else roles.actor2
+        if not who:
+            return
+        other = roles.actor2 if not roles.recipient else roles.actor1
+        parents = [reg.name(r.target) for r in reg.relations(who, when.day, "member_of")]
+        obj = reg.name(other) if other else (", ".join(parents) or None)
+        out.proposals.append(Proposal(
+            kind="membership_change", subject=reg.name(who), relation=lemma, object=obj, valid_from=when.day,
+            evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
+
     def _make_event(self, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,
                     ev_type: str, sub: str) -> Event:
         reg = self.actors.registry
         a1, a2 = reg.get(roles.actor1), reg.get(roles.actor2)
-        actor1 = a1.name if a1 else coding.default_actor(ev_type, sub, rp.country or "Syria")
+        actor1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, rp.country or "Syria"))
         inter1 = a1.inter if a1 else coding.default_inter(actor1)
         actor2 = a2.name if a2 else (roles.actor2_name or "")
         inter2 = a2.inter if a2 else (coding.default_inter(actor2) if actor2 else None)

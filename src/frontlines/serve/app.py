@@ -12,13 +12,14 @@ import os
 import secrets
 from datetime import date
 from importlib import resources
-from typing import Literal, Optional
+import re
+from typing import Annotated, Literal, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from sqlalchemy import select
 
 from ..analysis import merged, timeline
@@ -30,6 +31,11 @@ EDITABLE = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "l
 
 
 class ReviewIn(BaseModel):
+    """accept / reject an event, or correct one field of it (``field`` and ``value`` required)."""
+    model_config = {"json_schema_extra": {
+        "if": {"properties": {"action": {"const": "correct"}}, "required": ["action"]},
+        "then": {"required": ["field", "value"],
+                 "properties": {"field": {"enum": list(EDITABLE)}, "value": {"type": "string", "maxLength": 2000}}}}}
     action: Literal["accept", "correct", "reject"]
     field: Optional[Literal[EDITABLE]] = None  # type: ignore[valid-type]
     value: Optional[str] = Field(None, max_length=2000)
@@ -46,8 +52,17 @@ class Problem(BaseModel):
     detail: str
 
 
+def _iso_day(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic alone would also read "0" as a Unix timestamp."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("not a date (YYYY-MM-DD)")
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_iso_day)]
 NOT_FOUND = {404: {"model": Problem, "description": "not found"}}
 UNAUTHORIZED = {401: {"model": Problem, "description": "missing or wrong edit token"}}
+BAD_BODY = {400: {"model": Problem, "description": "the body is not JSON"}}
 # a bounding box "west,south,east,north": four decimal numbers
 BBOX = r"^\s*-?\d+(\.\d+)?\s*(,\s*-?\d+(\.\d+)?\s*){3}$"
 
@@ -125,7 +140,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                 "comments": doc.comments, "warnings": doc.warnings}
 
     @app.get("/api/events")
-    def events(start: Optional[date] = Query(None, alias="from"), end: Optional[date] = Query(None, alias="to"),
+    def events(start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
                event_type: Optional[str] = Query(None, alias="type"), actor: Optional[str] = None,
                place: Optional[str] = None,
                bbox: Optional[str] = Query(None, description="west,south,east,north", pattern=BBOX),
@@ -146,7 +161,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return _apply(data, _reviews(store, event_id).get(event_id, []))
 
     @app.post("/api/events/{event_id}/review", dependencies=[Depends(require_token)], status_code=201,
-              responses={**UNAUTHORIZED, **NOT_FOUND})
+              responses={**BAD_BODY, **UNAUTHORIZED, **NOT_FOUND})
     def review(event_id: str, body: ReviewIn) -> ReviewOut:
         with store.session() as s, s.begin():
             row = s.get(EventRow, event_id)
@@ -162,7 +177,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return out
 
     @app.get("/api/actors")
-    def actors(at: Optional[date] = None) -> list[dict]:
+    def actors(at: Optional[Day] = None) -> list[dict]:
         from ..actors.registry import default_registry
         from ..actors.views import actors_at
         return actors_at(default_registry(), at)
@@ -182,11 +197,11 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return sorted(seen.values(), key=lambda r: r["location"])
 
     @app.get("/api/control")
-    def control(at: date) -> list[dict]:
+    def control(at: Day) -> list[dict]:
         return timeline(store).at(at)
 
     @app.get("/api/changes")
-    def changes(start: date = Query(..., alias="from"), end: date = Query(..., alias="to")) -> list[dict]:
+    def changes(start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to")) -> list[dict]:
         return timeline(store).between(start, end)
 
     @app.get("/api/basemap", include_in_schema=False)
