@@ -7,7 +7,7 @@ the Syrian conflict; users add their own with ``--actors FILE`` or ``$FRONTLINES
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,17 +25,23 @@ COUNTRY_SHORT = {"US": "United States", "USA": "United States", "UK": "United Ki
                  "KSA": "Saudi Arabia", "DRC": "Democratic Republic of Congo"}
 
 
-def _date(v) -> date | None:
+def _date(v, end: bool = False) -> date | None:
+    """ISO date, or a year-month / year.  A coarse *end* date means the end of that month or
+    year (the relation held at some point in it), a coarse start its beginning."""
     if v in (None, "", "null"):
         return None
     if isinstance(v, date):
         return v
-    s = str(v)
-    parts = s.split("-")
+    parts = str(v).split("-")
     y = int(parts[0])
-    m = int(parts[1]) if len(parts) > 1 else 1
-    d = int(parts[2]) if len(parts) > 2 else 1
-    return date(y, m, d)
+    if len(parts) > 2:
+        return date(y, int(parts[1]), int(parts[2]))
+    if len(parts) == 2:
+        m = int(parts[1])
+        if not end:
+            return date(y, m, 1)
+        return date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
+    return date(y, 12, 31) if end else date(y, 1, 1)
 
 
 def _actor(entry: dict) -> Actor:
@@ -43,11 +49,11 @@ def _actor(entry: dict) -> Actor:
         id=entry["id"], name=entry["name"], acled_name=entry.get("acled_name"), inter=int(entry.get("inter", 8)),
         type=entry.get("type", "other"), country=entry.get("country") or "", demonym=entry.get("demonym"),
         aliases=[str(a) for a in entry.get("aliases") or []],
-        former_names=[FormerName(name=f["name"], start=_date(f.get("from")), end=_date(f.get("until")))
+        former_names=[FormerName(name=f["name"], start=_date(f.get("from")), end=_date(f.get("until"), end=True))
                       for f in entry.get("former_names") or []],
         descriptors=[str(d) for d in entry.get("descriptors") or []],
         relations=[Relation(type=r["type"], target=r["target"], start=_date(r.get("from")),
-                            end=_date(r.get("until")), source=str(r.get("source") or ""))
+                            end=_date(r.get("until"), end=True), source=str(r.get("source") or ""))
                    for r in entry.get("relations") or []],
         sources=[str(s) for s in entry.get("sources") or []])
 
