@@ -17,7 +17,8 @@ _MARKS = re.compile(r"[’'`ʿʾ‘´ʼ]")
 _ARTICLE = re.compile(r"\b(?:al|el|ul|ad|adh|an|ar|as|ash|at|ath|az|ad-d)[- ](?=\w)")
 _NONWORD = re.compile(r"[^a-z0-9 ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
-_VOWELS = [("ou", "u"), ("oo", "u"), ("ee", "i"), ("ei", "i"), ("ai", "ay"), ("e", "i"), ("o", "u"), ("w", "u")]
+_VOWELS = [("ou", "u"), ("oo", "u"), ("ee", "i"), ("ey", "i"), ("ei", "i"), ("ay", "i"), ("ai", "i"), ("e", "i"),
+           ("o", "u"), ("w", "u")]
 
 
 @lru_cache(maxsize=200_000)
