@@ -96,3 +96,22 @@ def test_unresolved_places_are_listed(tmp_path):
     r = runner.invoke(app, ["events", "--db", db])
     ev = json.loads(r.stdout.splitlines()[0])
     assert ev["geo_precision"] == 3 and ev["admin1"] == "Aleppo"
+
+
+def test_loaded_dump_rows_are_used_by_the_pipeline(tmp_path):
+    """A village only a user-loaded GeoNames dump knows is placed exactly after `gazetteer load`."""
+    row = ["99999999", "Kafr Qwertyn", "Kafr Qwertyn", "Kafr Qwertin,Kfar Qwertyn", "36.2100", "36.9000", "P", "PPL",
+           "SY", "", "09", "", "", "", "1200", "", "400", "Asia/Damascus", "2024-01-01"]
+    dump = tmp_path / "XX.txt"
+    dump.write_text("\t".join(row) + "\n" + "not\ta\trow\n")
+    (tmp_path / "admin1CodesASCII.txt").write_text("SY.09\tAleppo\tAleppo\t170063\n")
+    db = str(tmp_path / "g.db")
+    runner = CliRunner()
+    r = runner.invoke(app, ["gazetteer", "load", str(dump), "--db", db])
+    assert r.exit_code == 0, r.output
+    page = tmp_path / "p.txt"
+    page.write_text("Rebels take village\n\nOn March 2, 2019, Hay'at Tahrir al-Sham captured the village of "
+                    "Kfar Qwertyn from the National Front for Liberation, local sources said.\n")
+    assert runner.invoke(app, ["ingest", str(page), "--db", db]).exit_code == 0
+    ev = json.loads(runner.invoke(app, ["events", "--db", db]).stdout.splitlines()[0])
+    assert ev["place_id"] == "geonames:99999999" and ev["geo_precision"] == 1 and ev["admin1"] == "Aleppo"

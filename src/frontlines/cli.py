@@ -237,6 +237,47 @@ def places(unresolved: bool = typer.Option(False, "--unresolved", help="names th
         print(f"{e.location}\t{e.place_id or '-'}\t{e.admin1}\t{e.latitude}\t{e.longitude}\tprecision {e.geo_precision}")
 
 
+gazetteer_app = typer.Typer(no_args_is_help=True, help="Load or fetch GeoNames dumps into the store's gazetteer.")
+app.add_typer(gazetteer_app, name="gazetteer")
+
+
+@gazetteer_app.command("load")
+def gazetteer_load(dump: Path = typer.Argument(..., help="SY.txt/SY.zip, cities500.txt, allCountries.zip, ..."),
+                   admin1: Optional[Path] = typer.Option(None, help="admin1CodesASCII.txt (found beside the dump if omitted)"),
+                   alternate_names: Optional[Path] = typer.Option(None, "--alternate-names", help="alternateNamesV2.txt or alternatenames/CC.zip"),
+                   country: Optional[str] = typer.Option(None, help="keep only this country code"),
+                   db: Optional[str] = DbOpt) -> None:
+    """Load a GeoNames dump (rows are added on top of the built-in gazetteer)."""
+    import time
+
+    from .places.geonames import load_dump
+    t0 = time.perf_counter()
+    n = load_dump(Store(db), dump, admin1, alternate_names, country)
+    err.print(f"loaded {n} place(s) from {dump} in {time.perf_counter() - t0:.1f} s")
+
+
+@gazetteer_app.command("fetch")
+def gazetteer_fetch(codes: List[str] = typer.Argument(..., help="country codes (SY IQ ...) or cities500, allCountries"),
+                    dest: Path = typer.Option(Path("geonames"), help="download folder"),
+                    base_url: str = typer.Option("https://download.geonames.org/export/dump/", help="mirror URL"),
+                    load: bool = typer.Option(True, help="load the downloaded dumps into the store"),
+                    db: Optional[str] = DbOpt) -> None:
+    """Download GeoNames dumps (needs the internet) and load them."""
+    from .places.geonames import FetchError, fetch, load_dump
+    try:
+        files = fetch(codes, dest, base_url=base_url)
+    except (FetchError, ValueError) as e:
+        err.print(f"[red]error[/red] {e}", highlight=False)
+        raise typer.Exit(1)
+    for f in files:
+        err.print(f"downloaded {f}")
+    if load:
+        store = Store(db)
+        for f in files:
+            if f.parent == dest and f.name not in ("admin1CodesASCII.txt",) and f.suffix in (".zip", ".txt"):
+                err.print(f"loaded {load_dump(store, f)} place(s) from {f.name}")
+
+
 @app.command()
 def failures(db: Optional[str] = DbOpt) -> None:
     """Pages that could not be ingested, with the reason."""

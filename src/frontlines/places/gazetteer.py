@@ -52,6 +52,7 @@ def parse_geonames(lines: Iterable[str], admin1: dict[str, str], source: str) ->
             continue
         try:
             lat, lon = float(parts[4]), float(parts[5])
+            population = int(parts[14] or 0)
         except ValueError:
             continue
         cc = parts[8]
@@ -59,7 +60,7 @@ def parse_geonames(lines: Iterable[str], admin1: dict[str, str], source: str) ->
         yield Place(id=f"geonames:{parts[0]}", name=parts[1], latitude=lat, longitude=lon,
                     feature_class=parts[6] or "P", feature_code=parts[7] or "PPL", country_code=cc,
                     country=COUNTRIES.get(cc, cc), admin1=admin1.get(f"{cc}.{parts[10]}", ""),
-                    population=int(parts[14] or 0), source=source,
+                    population=population, source=source,
                     alternate_names=sorted({parts[2], *alts} - {parts[1], ""}))
 
 
@@ -81,7 +82,7 @@ class Gazetteer:
     def __init__(self, places: Iterable[Place] = ()):
         self.places: dict[str, Place] = {}
         self.index: dict[str, list[str]] = defaultdict(list)
-        self._keys: list[str] | None = None
+        self._by_len: dict[int, list[str]] | None = None
         self.add(places)
 
     def add(self, places: Iterable[Place]) -> int:
@@ -99,7 +100,7 @@ class Gazetteer:
                 if key and p.id not in self.index[key]:
                     self.index[key].append(p.id)
             n += 1
-        self._keys = None
+        self._by_len = None
         return n
 
     def __len__(self) -> int:
@@ -119,10 +120,15 @@ class Gazetteer:
         hits = [(p, 100.0) for p in self.exact(name)]
         if hits or len(key) < 5:
             return hits
-        if self._keys is None:
-            self._keys = list(self.index)
+        if self._by_len is None:
+            self._by_len = defaultdict(list)
+            for k in self.index:
+                self._by_len[len(k)].append(k)
+        # a ratio of 88+ needs lengths within about a quarter of each other: search only those keys
+        n = len(key)
+        keys = [k for L in range(int(n * 0.78), int(n * 1.28) + 1) for k in self._by_len.get(L, ())]
         out = []
-        for k, score, _ in process.extract(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD,
+        for k, score, _ in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD,
                                            limit=limit):
             out += [(self.places[i], float(score)) for i in self.index[k]]
         return out

@@ -269,7 +269,7 @@ def _open(url: str, timeout: float) -> http.client.HTTPResponse:
     except urllib.error.URLError as exc:
         raise FetchError(f"download of {url} failed: {exc.reason}") from exc
     except (OSError, http.client.HTTPException) as exc:
-        raise FetchError(f"download of {url} failed: {exc}") from exc
+        raise FetchError(f"download of {url} failed: {str(exc) or type(exc).__name__}") from exc
 
 
 def _copy(response: http.client.HTTPResponse, url: str, fh: io.BufferedWriter,
@@ -284,7 +284,7 @@ def _copy(response: http.client.HTTPResponse, url: str, fh: io.BufferedWriter,
             if progress is not None:
                 progress.update(task, advance=len(chunk))
     except (OSError, http.client.HTTPException) as exc:
-        raise FetchError(f"download of {url} failed: {exc or type(exc).__name__}") from exc
+        raise FetchError(f"download of {url} failed: {str(exc) or type(exc).__name__}") from exc
     if total is not None and written != total:
         raise FetchError(f"download of {url} failed: got {written} of {total} bytes")
     return written
