@@ -65,14 +65,20 @@ def main() -> None:
         t0 = time.perf_counter()
         events = sum(len(ex.events) for ex in pipe.run(docs, batch_size=32))
         t_extract = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        events2 = sum(len(ex.events) for ex in pipe.run_parallel(docs, workers=2))
+        t_parallel = time.perf_counter() - t0
+        assert events2 == events, (events, events2)
 
     total = t_ingest + t_extract
+    total2 = t_ingest + t_parallel
     print(f"pages: {len(docs)}  events: {events}")
     print(f"bare spaCy pipe:         {len(docs) / t_bare:8.1f} articles/s  ({t_bare:.1f} s)")
     print(f"frontlines ingest:       {len(docs) / t_ingest:8.1f} articles/s  ({t_ingest:.1f} s)")
     print(f"frontlines extract:      {len(docs) / t_extract:8.1f} articles/s  ({t_extract:.1f} s; model+data load {t_load:.1f} s once)")
     print(f"frontlines end to end:   {len(docs) / total:8.1f} articles/s  (ingest + extract)")
     print(f"ratio to bare spaCy:     {t_bare / total:8.2f}")
+    print(f"with 2 worker processes: {len(docs) / total2:8.1f} articles/s end to end ({t_parallel:.1f} s extract)")
     print(f"peak RSS: {rss_mb():.0f} MB (after bare spaCy: {rss_after_bare:.0f} MB)")
 
 

@@ -47,7 +47,8 @@ def progress_for(console: Console) -> Progress:
 
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Callable[[], Pipeline],
-                 published: date | None = None, console: Console | None = None, batch_size: int = 32) -> BatchReport:
+                 published: date | None = None, console: Console | None = None, batch_size: int = 128,
+                 workers: int | None = None) -> BatchReport:
     console = console or Console(stderr=True)
     report = BatchReport()
     files = expand(paths)
@@ -58,7 +59,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         if not docs:
             return
         pipeline = pipeline or pipeline_factory()
-        for doc, ex in zip(docs, pipeline.run(docs)):
+        for doc, ex in zip(docs, pipeline.run_parallel(docs, workers)):
             store.save_extraction(doc.id, ex.events, ex.proposals, ex.unresolved, ex.control)
             report.events += len(ex.events)
 

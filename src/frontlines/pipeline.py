@@ -6,6 +6,8 @@ or a corpus (and a batch engine can map them over partitions).
 """
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -35,6 +37,20 @@ class Pipeline:
     def extract(self, document: Document) -> Extraction:
         return next(self.run([document]))
 
+    def run_parallel(self, documents: list[Document], workers: int | None = None,
+                     chunk: int = 16) -> Iterator[Extraction]:
+        """Like ``run``, in ``workers`` forked processes that share this loaded pipeline (in order)."""
+        workers = workers or min(2, os.cpu_count() or 1)
+        if workers <= 1 or len(documents) < 2 * chunk or "fork" not in multiprocessing.get_all_start_methods():
+            yield from self.run(documents)
+            return
+        global _WORKER
+        _WORKER = self
+        chunks = [documents[i:i + chunk] for i in range(0, len(documents), chunk)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for extractions in pool.imap(_run_chunk, chunks):
+                yield from extractions
+
     def run(self, documents: Iterable[Document], batch_size: int = 16) -> Iterator[Extraction]:
         docs = list(documents) if not isinstance(documents, list) else documents
         texts = (d.article if d.meta.language in (None, "en") else "" for d in docs)
@@ -42,3 +58,11 @@ class Pipeline:
             ex = self.extractor.extract(document, sdoc)
             ex.proposals = propose(sdoc, document, self.registry, ex)
             yield ex
+
+
+_WORKER: Pipeline | None = None
+
+
+def _run_chunk(docs: list[Document]) -> list[Extraction]:
+    assert _WORKER is not None
+    return list(_WORKER.run(docs))

@@ -83,6 +83,7 @@ class Gazetteer:
         self.places: dict[str, Place] = {}
         self.index: dict[str, list[str]] = defaultdict(list)
         self._by_len: dict[int, list[str]] | None = None
+        self._cache: dict[str, list[tuple[Place, float]]] = {}
         self.add(places)
 
     def add(self, places: Iterable[Place]) -> int:
@@ -101,6 +102,7 @@ class Gazetteer:
                     self.index[key].append(p.id)
             n += 1
         self._by_len = None
+        self._cache = {}
         return n
 
     def __len__(self) -> int:
@@ -117,21 +119,27 @@ class Gazetteer:
         key = fold(name)
         if not key:
             return []
-        hits = [(p, 100.0) for p in self.exact(name)]
-        if hits or len(key) < 5:
-            return hits
-        if self._by_len is None:
-            self._by_len = defaultdict(list)
-            for k in self.index:
-                self._by_len[len(k)].append(k)
-        # a ratio of 88+ needs lengths within about a quarter of each other: search only those keys
-        n = len(key)
-        keys = [k for L in range(int(n * 0.78), int(n * 1.28) + 1) for k in self._by_len.get(L, ())]
-        out = []
-        for k, score, _ in process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD,
-                                           limit=limit):
-            out += [(self.places[i], float(score)) for i in self.index[k]]
-        return out
+        if key in self._cache:
+            return self._cache[key]
+        hits = [(self.places[i], 100.0) for i in self.index.get(key, [])]
+        if not hits and len(key) >= 5:
+            if self._by_len is None:
+                self._by_len = defaultdict(list)
+                for k in self.index:
+                    self._by_len[len(k)].append(k)
+            # a ratio of 88+ needs lengths within about a quarter of each other: search only those keys
+            found: list[tuple[str, float]] = []
+            for length in range(int(len(key) * 0.78), int(len(key) * 1.28) + 1):
+                bucket = self._by_len.get(length)
+                if bucket:
+                    found += [(k, sc) for k, sc, _ in process.extract(key, bucket, scorer=fuzz.ratio,
+                                                                      score_cutoff=FUZZY_THRESHOLD, limit=limit)]
+            for k, score in sorted(found, key=lambda x: -x[1])[:limit]:
+                hits += [(self.places[i], float(score)) for i in self.index[k]]
+        if len(self._cache) > 50_000:
+            self._cache.clear()
+        self._cache[key] = hits
+        return hits
 
     def admin1_place(self, admin1: str, country_code: str = "SY") -> Place | None:
         """The governorate itself (ADM1 row), for region-level precision."""
