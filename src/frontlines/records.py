@@ -220,6 +220,9 @@ class ControlInterval(Record):
     previous: str | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     disputed: bool = False
+    # "event": a change of control was reported on ``start``; "statement": the holder was only
+    # stated on ``start`` ("still in the hands of"), so when it took the place is unknown
+    basis: Literal["event", "statement"] = "event"
 
 
 class IngestFailure(Record):

@@ -48,7 +48,7 @@ class ControlTimeline:
             rows.append({"place": current.place, "place_id": current.place_id, "latitude": current.latitude,
                          "longitude": current.longitude, "holder": current.holder,
                          "since": current.start.isoformat() if current.start else None, "previous": current.previous,
-                         "disputed": current.disputed,
+                         "disputed": current.disputed, "basis": current.basis,
                          "evidence": [e.model_dump() for e in current.evidence]})
         rows.sort(key=lambda r: r["place"])
         return rows
@@ -106,8 +106,8 @@ def build_timeline(events: list[Event], statements: list[ControlStatement | dict
         if current is None:
             first = ivs[0].start if ivs else None
             ivs.insert(0, ControlInterval(place=st.place, place_id=st.place_id, latitude=st.latitude,
-                                          longitude=st.longitude, holder=st.holder, start=None, end=first,
-                                          evidence=[st.evidence]))
+                                          longitude=st.longitude, holder=st.holder, start=st.on, end=first,
+                                          evidence=[st.evidence], basis="statement"))
         elif current.holder == st.holder:
             current.evidence.append(st.evidence)
         else:
