@@ -115,6 +115,11 @@ class ActorResolver:
             return state.tok_actor[tok.i]
         if tok.lower_ in PRONOUNS:
             return None if strict else state.last_subject
+        if tok.ent_type_ == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "agent") and not strict:
+            # "Russia announced a ceasefire": a state acting is its forces / government
+            state_actor = self.registry.sponsor(tok.text)
+            if state_actor:
+                return state_actor
         np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
         # "fighters of the Zenki Movement", "Ahrar al-Sham groups", "HTS's fighters"
         for t in np:

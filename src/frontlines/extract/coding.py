@@ -97,6 +97,12 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     return r
 
 
+def _victims_are_combatants(cl: Clause) -> bool:
+    combat = cues()["combatant_words"]
+    return any(t.dep_ in ("dobj", "nsubjpass", "conj", "appos") and t.lemma_.lower() in combat for t in cl.tokens) or \
+        any(t.dep_ in ("dobj", "nsubjpass") and t.ent_type_ == "ACTOR" for t in cl.tokens)
+
+
 def _mentions_civilians(cl: Clause) -> bool:
     words = cues()["civilian_words"]
     combat = cues()["combatant_words"]
@@ -137,6 +143,10 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
     if cls == "arrest":
         return "Strategic developments", "Arrests"
     if cls == "loot":
+        crowd = cues()["crowd_words"]
+        if cl.subject is not None and (cl.subject.lemma_.lower() in crowd or not r.actor1) and \
+                cl.subject.lemma_.lower() not in cues()["combatant_words"]:
+            return "Riots", "Violent demonstration"
         return "Strategic developments", "Looting/property destruction"
     if cls == "abduct":
         return "Violence against civilians", "Abduction/forced disappearance"
@@ -161,8 +171,12 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Protests", "Peaceful protest"
     if cls == "riot":
         return "Riots", "Violent demonstration"
-    if cls in ("clash", "kill") and r.civilians:
+    if cls == "clash" and r.civilians:
         return "Violence against civilians", "Attack"
+    if cls == "kill":
+        # ACLED: victims not reported as fighters are civilians
+        if r.civilians or not _victims_are_combatants(cl):
+            return "Violence against civilians", "Attack"
     return "Battles", "Armed clash"
 
 

@@ -21,7 +21,7 @@ from ..records import ControlStatement, Document, Event, Evidence, Mention, Prop
 from . import coding
 from .grammar import Clause, build_clause, conjuncts, find_triggers, is_irrealis, path_up
 from .lexicon import cues
-from .timex import When, find_when
+from .timex import When, anaphoric_when, find_when
 
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
 EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
@@ -37,6 +37,7 @@ class PlaceMention:
     region_text: str | None = None  # "northwestern Hama", "the western Aleppo countryside"
     start: int = 0
     end: int = 0
+    near: str | None = None  # "south of": the event happened near this place, not in it
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Extractor:
         self._prime_context(mentions_by_sent, ctx)
         state.country = COUNTRIES.get(ctx.country_code or "")
         para_when: dict[int, When] = {}
+        last_when: When | None = None
         self._para, self._para_region = None, None
         doc_events: dict[tuple, Event] = {}
         prev_events: list[Event] = []
@@ -80,9 +82,10 @@ class Extractor:
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=sent.text))
             para = _para_of(sent.start_char, paras)
-            when = find_when(sent.text, published)
+            when = anaphoric_when(sent.text, last_when) or find_when(sent.text, published)
             if when:
                 para_when[para] = when
+                last_when = when
             elif EARLIER.match(sent.text) and para_when.get(para):
                 when = When(para_when[para].day, 2, "earlier")
             elif para in para_when:
@@ -118,6 +121,15 @@ class Extractor:
                 for ev in self._events(cl, sent, pmentions, used_places, ctx, state, when, document, out,
                                        prev_events):
                     sent_events.append(ev)
+            if not sent_events and when is not None:
+                # no clause names its own place ("an IED planted in the town of Hajin exploded"):
+                # the first event of the sentence takes the sentence's place
+                for cl in clauses:
+                    evs = self._events(cl, sent, pmentions, used_places, ctx, state, when, document, out,
+                                       prev_events, whole_sentence=True)
+                    if evs:
+                        sent_events += evs
+                        break
             # fatalities named in the sentence go to its first event
             deaths = coding.fatalities(sent.text)
             if deaths and sent_events:
@@ -251,12 +263,15 @@ class Extractor:
         return rp
 
     # ------------------------------------------------------------------------------------
-    def _event_places(self, cl: Clause, pmentions: list[PlaceMention]) -> list[tuple[PlaceMention, tuple | None]]:
+    def _event_places(self, cl: Clause, pmentions: list[PlaceMention],
+                      whole_sentence: bool = False) -> list[tuple[PlaceMention, tuple | None]]:
         """Places where the clause's event happened, each with its anchor (mention, 'west of') if any."""
         dirs = self.cue["direction_words"]
         feats = self.cue["feature_words"]
         in_clause = {t.i for t in cl.tokens}
         verb = cl.trigger.verb
+        if whole_sentence:
+            in_clause = {t.i for t in verb.sent}
         chosen, anchors, others = [], [], []
         by_tok = {pm.token.i: pm for pm in pmentions}
         for pm in pmentions:
@@ -300,8 +315,11 @@ class Extractor:
             rest = [pm for pm in chosen if pm.token.i not in in_subject]
             if rest:
                 chosen = rest
-        if not chosen and anchors:
-            return [(pm, None) for pm, _ in anchors[:1]]
+        if anchors and (not chosen or all(pm.region_text for pm in chosen)):
+            # "south of the town of Latamna in northern Hama": near the town beats the region
+            pm, how = anchors[0]
+            pm.near = how
+            return [(pm, None)]
         # a region named beside a precise place only situates it ("in the northern Hama countryside")
         precise = [pm for pm in chosen if not pm.region_text]
         if precise:
@@ -310,7 +328,8 @@ class Extractor:
         return [(pm, anchor) for pm in chosen]
 
     def _events(self, cl: Clause, sent: Span, pmentions, used_places: set[int], ctx: PlaceContext, state,
-                when: When, document: Document, out: Extraction, prev_events: list[Event]) -> list[Event]:
+                when: When, document: Document, out: Extraction, prev_events: list[Event],
+                whole_sentence: bool = False) -> list[Event]:
         roles = coding.roles(cl, self.actors, state, sent)
         if roles is None:
             return []
@@ -323,16 +342,20 @@ class Extractor:
                         break
                 if roles.actor2:
                     break
-        self._membership_change(cl, roles, when, document, sent, out)
-        places = self._event_places(cl, pmentions)
+        if not whole_sentence:
+            self._membership_change(cl, roles, when, document, sent, out)
+        places = self._event_places(cl, pmentions, whole_sentence)
         places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
         if not places:
-            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": "no place"})
+            if not whole_sentence:
+                out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": "no place"})
             return []
         events = []
         for pm, anchor in places:
             used_places.add(pm.token.i)
             rp = self._resolve_place(pm, ctx, anchor, out, sent, pmentions, self._para_region)
+            if pm.near and rp.geo_precision == 1:
+                rp = rp.model_copy(update={"geo_precision": 2, "note": f"{pm.near} {rp.location}"})
             if rp.place_id:
                 place = self.places.gaz.get(rp.place_id)
                 if place is not None and rp.geo_precision == 1:

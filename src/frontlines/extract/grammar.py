@@ -60,6 +60,23 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 out.append(Trigger(tok, "take", tok))
                 seen.add(tok.i)
                 continue
+            # "took to the streets": a protest; "set fire to": arson
+            if lemma == "take" and any(c.dep_ == "prep" and c.lower_ == "to" and any(
+                    g.dep_ == "pobj" and g.lemma_.lower() in lex["street_nouns"] for g in c.children)
+                    for c in tok.children):
+                out.append(Trigger(tok, "protest", tok))
+                seen.add(tok.i)
+                continue
+            if lemma == "set" and any(c.lemma_.lower() in lex["fire_nouns"] and c.dep_ in ("dobj", "oprd", "acomp", "advmod")
+                                      for c in tok.children):
+                out.append(Trigger(tok, "loot", tok))
+                seen.add(tok.i)
+                continue
+            # "announced a unilateral ceasefire", "reached a deal"
+            if lemma in lex["announce_verbs"] and _object_in(tok, lex["agreement_nouns"]):
+                out.append(Trigger(tok, "agree", tok))
+                seen.add(tok.i)
+                continue
             if spec is None:
                 continue
             if spec.get("particle") and not _has_particle(tok, spec["particle"]):
@@ -76,14 +93,18 @@ def find_triggers(sent: Span) -> list[Trigger]:
         elif tok.pos_ in ("NOUN", "PROPN") and lemma in lex["nouns"]:
             head = tok.head
             cls = lex["nouns"][lemma]
-            # "launched its attack on X", "carried out airstrikes on X"
-            if tok.dep_ in ("dobj", "pobj") and head.lemma_ in lex["light_verbs"] and head.i not in seen:
+            # "dozens of airstrikes", "a series of attacks": the light verb governs the quantity
+            governed = tok
+            if head.lower_ == "of" and head.head.lemma_.lower() in lex["quantity_nouns"]:
+                governed, head = head.head, head.head.head
+            tok_dep = governed.dep_
+            if tok_dep in ("dobj", "pobj") and head.lemma_ in lex["light_verbs"] and head.i not in seen:
                 if head.lemma_ in ("repel", "repulse", "thwart"):
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
             # "clashes erupted in X", "an airstrike hit X"
-            elif tok.dep_ in ("nsubj",) and head.lemma_ in lex["event_subject_verbs"] and head.i not in seen:
+            elif tok_dep in ("nsubj", "nsubjpass") and head.lemma_ in lex["event_subject_verbs"] and head.i not in seen:
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
             # reaching an agreement: handled as a cue, not an event of its own

@@ -59,6 +59,27 @@ def _dt(d: date):
     return datetime(d.year, d.month, d.day, 12)
 
 
+# "later that day", "a day earlier", "the next day": relative to the last date the article named
+_ANAPHORIC = [
+    (re.compile(r"\b(?:later|earlier)? ?(?:that|the same) (?:day|morning|afternoon|evening|night)\b", re.I), 0),
+    (re.compile(r"\b(?:hours|minutes) (?:later|earlier)\b", re.I), 0),
+    (re.compile(r"\b(?:the (?:next|following) day|a day later|the day after)\b", re.I), 1),
+    (re.compile(r"\b(?:a day earlier|the (?:previous|preceding) day|the day before)\b", re.I), -1),
+    (re.compile(r"\b(?:two|2) days (?:later)\b", re.I), 2),
+    (re.compile(r"\b(?:two|2) days earlier\b", re.I), -2),
+]
+
+
+def anaphoric_when(text: str, last: When | None) -> When | None:
+    if last is None:
+        return None
+    for rx, delta in _ANAPHORIC:
+        m = rx.search(text)
+        if m:
+            return When(last.day + timedelta(days=delta), last.precision, m.group(0))
+    return None
+
+
 def find_when(text: str, published: date | None) -> When | None:
     """The most specific date expression in ``text`` (a sentence)."""
     m = _FULL.search(text)
