@@ -175,6 +175,9 @@ class Extractor:
                 continue
             if not is_place or tok.ent_type_ == "ACTOR":
                 continue
+            if tok.head.lemma_.lower() in self.cue["media_words"] or \
+                    (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in self.cue["media_words"]):
+                continue  # "al-Mayadeen TV" is an outlet, not a place
             if tok.ent_type_ == "PLACE":
                 span = sent.doc[tok.i:tok.i + 1]
             else:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from datetime import date
 from importlib import resources
-import re
 from typing import Annotated, Literal, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query

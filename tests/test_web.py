@@ -1,0 +1,276 @@
+"""The analyst's page in headless Chromium: timeline, control legend, source reader, reviews, hostile text.
+
+Skipped when /usr/bin/chromium is missing or Playwright cannot launch it.  One server (a temp
+store with the example reports plus a crafted hostile page) serves every test in this file.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import EXAMPLES, ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+TOKEN = "test-token"
+ARTIFACTS = ROOT / "artifacts"
+
+HOSTILE_PAGE = """Rebels Claim Gains Near Kafr Nabl
+
+Rebels said <script>window.__pwned=1</script> was the caption of their statement posted on Sunday.
+
+A second post carried <img src=x onerror="window.__pwned=2"> beside a photograph of the square.
+
+On March 3, 2019, government forces captured the town of Kafr Nabl from Hay'at Tahrir al-Sham.
+
+Local activists said the fighting lasted for most of the night and that many families had already left the town.
+"""
+
+# records CSP violations from the first script on; init scripts are not subject to the page's CSP
+CSP_PROBE = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  (e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sourceFile || '') + ':' + e.lineNumber));
+"""
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory, pipeline):
+    from frontlines.batch import ingest_paths
+    from frontlines.store import Store
+
+    root = tmp_path_factory.mktemp("web")
+    hostile = root / "pages" / "hostile_2019-03-kafrnabl.txt"
+    hostile.parent.mkdir()
+    hostile.write_text(HOSTILE_PAGE, encoding="utf-8")
+    db = str(root / "web.db")
+    report = ingest_paths([EXAMPLES, hostile.parent], Store(db), lambda: pipeline)
+    assert report.events > 0 and not report.failed
+    return db
+
+
+@pytest.fixture(scope="session")
+def server(web_db):
+    import uvicorn
+
+    from frontlines.serve import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(create_app(web_db, token=TOKEN), log_level="warning", lifespan="off")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture(scope="session")
+def api(server):
+    with httpx.Client(base_url=server, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("no /usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                               args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                     "--disable-component-update"])
+    except Exception as e:  # noqa: BLE001 - any launch failure means "no browser here"
+        pw.stop()
+        pytest.skip(f"playwright cannot launch chromium: {e}")
+    yield b
+    b.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx = browser.new_context(viewport={"width": 1440, "height": 900}, base_url=server)
+    # the page must not reach anything but its own server
+    ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    pg = ctx.new_page()
+    pg.add_init_script(CSP_PROBE)
+    problems: list[str] = []
+    pg.on("pageerror", lambda exc: problems.append(f"pageerror: {exc}"))
+    pg.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    pg.problems = problems
+    yield pg
+    ctx.close()
+
+
+def _open(page) -> None:
+    page.goto("/")
+    page.wait_for_selector('body[data-ready="1"]', timeout=30_000)
+
+
+def _set_slider(page, day: date) -> None:
+    lo = date.fromisoformat(page.eval_on_selector("#range-label", "el => el.textContent.split(' ')[0]"))
+    page.eval_on_selector("#date-slider", """(el, v) => {
+        el.value = v;
+        el.dispatchEvent(new Event('input', {bubbles: true}));
+        el.dispatchEvent(new Event('change', {bubbles: true}));
+    }""", str((day - lo).days))
+    page.wait_for_selector(f'body[data-control-date="{day.isoformat()}"]', timeout=15_000)
+    assert page.text_content("#date-label") == day.isoformat()
+
+
+def _holders(rows: list[dict]) -> set[str]:
+    return {r["holder"] or "unknown" for r in rows}
+
+
+def _open_event(page, event_id: str) -> None:
+    page.click(f'#event-list li[data-event-id="{event_id}"] button')
+    page.wait_for_selector("#evidence-mark", timeout=15_000)
+
+
+def test_timeline_reader_and_review(page, api, web_db, tmp_path):
+    events = api.get("/api/events").json()
+    days = sorted({date.fromisoformat(e["event_date"]) for e in events})
+    _open(page)
+
+    # the slider spans the event dates, one step per day, and starts at the latest
+    assert page.get_attribute("#date-slider", "max") == str((days[-1] - days[0]).days)
+    assert page.text_content("#date-label") == days[-1].isoformat()
+    assert page.locator("#event-list li[data-event-id]").count() == len(events)
+    outlines = page.locator("path.governorate").count()
+    assert outlines >= 14
+
+    latest = api.get("/api/control", params={"at": days[-1].isoformat()}).json()
+    assert page.locator("path.control-marker").count() == len(latest)
+    assert {el.get_attribute("data-holder") for el in page.locator(".legend .holder").all()} == _holders(latest)
+
+    # move the slider back to a day whose control picture differs
+    target = next((d for d in days if api.get("/api/control", params={"at": d.isoformat()}).json() != latest),
+                  days[0])
+    expect = api.get("/api/control", params={"at": target.isoformat()}).json()
+    _set_slider(page, target)
+    assert len(expect) != len(latest) or _holders(expect) != _holders(latest)
+    assert page.locator("path.control-marker").count() == len(expect)
+    assert {el.get_attribute("data-holder") for el in page.locator(".legend .holder").all()} == _holders(expect)
+    assert page.get_attribute(".control-legend", "data-date") == target.isoformat()
+    listed = page.locator("#event-list li[data-event-id]").count()
+    assert listed == sum(1 for e in events if date.fromisoformat(e["event_date"]) <= target)
+
+    # pick an event whose page has reader comments (they must stay hidden)
+    def comments_of(ev):
+        return api.get(f"/api/documents/{ev['evidence'][0]['doc_id']}").json()["comments"]
+    chosen = next((e for e in events if e["evidence"] and comments_of(e)), next(e for e in events if e["evidence"]))
+    _set_slider(page, max(target, date.fromisoformat(chosen["event_date"])))
+    _open_event(page, chosen["event_id"])
+    expected = api.get(f"/api/events/{chosen['event_id']}").json()["evidence"][0]["text"]
+    mark = page.locator("#article mark")
+    assert mark.count() == 1
+    assert mark.text_content() == expected
+    # scrolled into view inside the panel
+    assert page.evaluate("""() => {
+        const m = document.querySelector('#evidence-mark').getBoundingClientRect();
+        const p = document.querySelector('#detail').getBoundingClientRect();
+        return m.top >= p.top - 1 && m.top < p.bottom;
+    }""")
+    comments = comments_of(chosen)
+    if comments:
+        summary = page.locator("details.comments summary")
+        assert summary.text_content() == f"{len(comments)} reader comment{'s' if len(comments) != 1 else ''} (not reporting)"
+        assert page.locator("details.comments").get_attribute("open") is None
+        snippet = comments[0].splitlines()[-1][:40]
+        assert not page.get_by_text(snippet, exact=False).is_visible()
+        assert snippet not in page.text_content("#article")
+
+    # a wrong token is refused and said so; the right one stores the correction
+    original = api.get(f"/api/events/{chosen['event_id']}").json()
+    page.fill("#token", "not-the-token")
+    page.click("form.review button.accept")
+    page.wait_for_selector("form.review .msg.error")
+    assert "401" in page.text_content("form.review .msg")
+    page.fill("#token", TOKEN)
+    page.fill("#reviewer", "web-test")
+    page.select_option("form.review select[name=field]", "location")
+    page.fill("form.review input[name=value]", "Test Place")
+    page.click("form.review button.correct")
+    page.wait_for_selector("form.review .msg.ok")
+    assert page.get_attribute("#detail .badge", "data-status") == "corrected"
+    assert page.text_content('#detail dd[data-field="location"] .value') == "Test Place"
+    stored = api.get(f"/api/events/{chosen['event_id']}").json()
+    assert stored["reviews"][-1]["new_value"] == "Test Place"
+    assert stored["reviews"][-1]["field"] == "location"
+    assert stored["reviews"][-1]["old_value"] == original["location"]
+    assert stored["reviews"][-1]["reviewer"] == "web-test"
+    assert stored["status"] == "corrected"
+    # the extraction itself is untouched
+    from frontlines.store import Store
+    from frontlines.store.db import EventRow
+    with Store(web_db).session() as s:
+        assert s.get(EventRow, chosen["event_id"]).data["location"] == original["location"]
+    assert page.evaluate("localStorage.getItem('frontlines.token')") == TOKEN
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "web.png"))
+    page.screenshot(path=str(tmp_path / "web.png"))
+    assert page.evaluate("window.__csp") == []
+    # the one failed request is the deliberate wrong-token review
+    assert [p for p in page.problems if "status of 401" not in p] == []
+
+
+def test_hostile_article_is_text(page, api):
+    events = api.get("/api/events").json()
+    ev = next(e for e in events if any(x["doc_id"].startswith("hostile_") for x in e["evidence"]))
+    doc = api.get(f"/api/documents/{ev['evidence'][0]['doc_id']}").json()
+    assert "<script>" in doc["article"] and "<img" in doc["article"]
+    _open(page)
+    _open_event(page, ev["event_id"])
+    article = page.locator("#article")
+    text = article.text_content()
+    assert "<script>" in text and "</script>" in text and "<img src=x" in text
+    script_line = next(line for line in doc["article"].splitlines() if "<script>" in line)
+    assert page.get_by_text(script_line[:60], exact=False).is_visible()
+    assert page.locator("#article img, #detail img, #detail script").count() == 0
+    assert page.locator("#article *").count() == 1  # only the <mark>
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert page.evaluate("window.__csp") == []
+    assert page.problems == []
+
+
+def test_map_click_opens_the_event(page, api):
+    _open(page)
+    marker = page.locator("path.event-marker").first
+    box = marker.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(x, y)
+    page.wait_for_selector("#event-list li.selected", timeout=10_000)
+    page.wait_for_selector("#evidence-mark", timeout=15_000)
+    chosen = page.get_attribute("#event-list li.selected", "data-event-id")
+    ev = api.get(f"/api/events/{chosen}").json()
+    assert page.text_content("#evidence-mark") == ev["evidence"][0]["text"]
+    page.keyboard.press("Escape")
+    assert page.locator("#detail").is_hidden()
+    assert page.locator("#event-list li.selected").count() == 0
+    assert page.problems == []
