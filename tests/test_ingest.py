@@ -123,3 +123,10 @@ def test_non_english_page_is_flagged(tmp_path):
     doc = one(p)
     assert doc.meta.language != "en"
     assert any("English" in w for w in doc.warnings)
+
+
+def test_markdown_cleaning_keeps_literal_stars_and_underscores():
+    from frontlines.ingest.textpage import clean_markdown
+    assert clean_markdown("*On May 2, **HTS** took (formerly *Jabhat al-Nusra*).*") == "On May 2, HTS took (formerly Jabhat al-Nusra)."
+    assert clean_markdown("window.__pwned=1 and 5 * 3") == "window.__pwned=1 and 5 * 3"
+    assert clean_markdown("See [the map](http://x) ![img](y)") == "See the map"

@@ -13,7 +13,11 @@ from .dates import DATELINE
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_MARKS = re.compile(r"(\*\*|__|\*|^#{1,6}\s+|^>\s?)", re.M)
+_MD_HEAD = re.compile(r"^(#{1,6}\s+|>\s?)")
+# emphasis only as paired markers around text, so 'window.__name' or '5 * 3' stay as written
+_MD_EMPH = [re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)"),
+            re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"),
+            re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")]
 
 # Lines that belong to the site, not the article.  Each is a pattern a reader would
 # recognise on many sites, not a phrase of one page.
@@ -41,7 +45,15 @@ FOOTER_START = re.compile(r"^(note to readers|the original source of this articl
 def clean_markdown(line: str) -> str:
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
-    line = _MD_MARKS.sub("", line)
+    line = _MD_HEAD.sub("", line)
+    for _ in range(3):  # nested emphasis ("*text with *a title* inside*") needs another pass
+        before = line
+        for rx in _MD_EMPH:
+            line = rx.sub(r"\1", line)
+        if line == before:
+            break
+    if re.fullmatch(r"[*_\-\s]+", line):  # a lone '*' or '---' separator line
+        return ""
     return line.strip()
 
 
