@@ -108,7 +108,8 @@ class ActorResolver:
     # ------------------------------------------------------------------------------------
     def token_actor(self, tok: Token | None, state: DocState, strict: bool = False) -> str | None:
         """The actor a token (usually a noun phrase head) refers to, or None.
-        ``strict``: only names and X-backed phrases, no pronoun or descriptor coreference."""
+        ``strict``: names, X-backed phrases and registry descriptors only — no pronouns and no
+        bare "the group" (used for objects of prepositions, where those are rarely actors)."""
         if tok is None:
             return None
         if tok.i in state.tok_actor:
@@ -143,8 +144,6 @@ class ActorResolver:
                         pick = self._nearest(cands, tok.i, state)
                         if pick:
                             return pick
-        if strict:
-            return None
         # "the radical group": a descriptor from the registry
         phrase = " ".join(t.text for t in np if t.dep_ != "det")
         if lemmas & GROUP_NOUNS:
@@ -154,6 +153,8 @@ class ActorResolver:
                 return pick
             if len(cands) == 1:
                 return cands[0]
+            if strict:
+                return None
             # "the group": the last subject named
             if any(t.dep_ == "det" and t.lower_ == "the" for t in tok.children) and tok.lemma_.lower() in GROUP_NOUNS \
                     and len(np) <= 3:
