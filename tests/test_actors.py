@@ -126,3 +126,27 @@ def test_cli_actors_at_and_actor(tmp_path):
     assert r.exit_code == 0 and json.loads(r.stdout)["name"] == "Nour al-Din al-Zenki Movement"
     r = runner.invoke(app, ["actor", "No Such Group At All", "--db", str(tmp_path / "x.db")])
     assert r.exit_code == 1
+
+
+def test_accepted_proposals_extend_the_registry(tmp_path, shared):
+    db, overlay = str(tmp_path / "p.db"), tmp_path / "mine.yaml"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(SEED_004), "--db", db]).exit_code == 0
+    props = [json.loads(l) for l in runner.invoke(app, ["proposals", "--db", db]).stdout.splitlines()]
+    alias = next(p for p in props if p["kind"] == "alias" and p["object"] == "Nour al-Din al-Zrenki")
+    change = next(p for p in props if p["kind"] == "membership_change" and p["subject"] == "Ahrar al-Sham")
+    other = next(p for p in props if p["id"] not in (alias["id"], change["id"]))
+    for pid in (alias["id"], change["id"]):
+        r = runner.invoke(app, ["proposals", "--db", db, "--accept", str(pid), "--to", str(overlay)])
+        assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["proposals", "--db", db, "--reject", str(other["id"])]).exit_code == 0
+    status = {p["id"]: p["status"] for p in
+              (json.loads(l) for l in runner.invoke(app, ["proposals", "--db", db]).stdout.splitlines())}
+    assert status[alias["id"]] == "accepted" and status[other["id"]] == "rejected"
+    reg = Registry.load([overlay])
+    zenki = reg.get(reg.lookup("Nour al-Din al-Zenki Movement")[0])
+    assert "Nour al-Din al-Zrenki" in zenki.aliases and len(zenki.relations) >= 3  # extended, not replaced
+    ahrar = reg.lookup("Ahrar al-Sham")[0]
+    nfl = reg.lookup("National Front for Liberation")[0]
+    assert nfl in {r.target for r in reg.relations(ahrar, date(2019, 1, 1), "member_of")}
+    assert nfl not in {r.target for r in reg.relations(ahrar, date(2019, 2, 1), "member_of")}

@@ -1,6 +1,7 @@
 """Stage 1: pages in, Documents out — article separated from comments and boilerplate."""
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -130,3 +131,21 @@ def test_markdown_cleaning_keeps_literal_stars_and_underscores():
     assert clean_markdown("*On May 2, **HTS** took (formerly *Jabhat al-Nusra*).*") == "On May 2, HTS took (formerly Jabhat al-Nusra)."
     assert clean_markdown("window.__pwned=1 and 5 * 3") == "window.__pwned=1 and 5 * 3"
     assert clean_markdown("See [the map](http://x) ![img](y)") == "See the map"
+
+
+def test_warc_responses_become_documents(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+    html = (b"<html><head><title>Army enters town</title></head><body><article><p>On May 2, 2019, government "
+            b"forces captured the town of Kafr Nabl from rebels after heavy clashes, local sources said.</p>"
+            b"<p>The town had been held by the opposition since 2012.</p></article></body></html>")
+    path = tmp_path / "crawl.warc.gz"
+    with open(path, "wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        w.write_record(w.create_warc_record("https://example.org/a", "response", payload=io.BytesIO(html),
+                                            http_headers=headers))
+        w.write_record(w.create_warc_record("https://example.org/a", "request", payload=io.BytesIO(b"GET /a")))
+    docs = list(ingest_path(path))
+    assert [d.id for d in docs] == ["https://example.org/a"]
+    assert docs[0].raw == html and "captured the town of Kafr Nabl" in docs[0].article

@@ -215,10 +215,34 @@ def actor(name: str, db: Optional[str] = DbOpt, extra: Optional[List[Path]] = Ac
 
 
 @app.command()
-def proposals(db: Optional[str] = DbOpt) -> None:
-    """What the text taught: new actors, aliases, relations, membership changes — each with evidence."""
-    for p in Store(db).proposals():
-        print(json.dumps(p, ensure_ascii=False))
+def proposals(db: Optional[str] = DbOpt,
+              accept: Optional[int] = typer.Option(None, help="accept proposal ID into the --to registry file"),
+              reject: Optional[int] = typer.Option(None, help="reject proposal ID"),
+              to: Path = typer.Option(Path("actors.local.yaml"), help="user registry file accepted proposals go to"),
+              extra: Optional[List[Path]] = ActorsOpt) -> None:
+    """What the text taught (new actors, aliases, relations, membership changes, each with evidence);
+    accept or reject one.  Accepted ones are written to a registry file you pass with --actors."""
+    store = Store(db)
+    if accept is None and reject is None:
+        for p in store.proposals():
+            print(json.dumps(p, ensure_ascii=False))
+        return
+    pid = accept if accept is not None else reject
+    current = next((p for p in store.proposals() if p["id"] == pid), None)
+    if current is None:
+        err.print(f"no proposal {pid}")
+        raise typer.Exit(1)
+    if reject is not None:
+        store.set_proposal_status(pid, "rejected")
+        err.print(f"proposal {pid} rejected")
+        return
+    from .actors.learn import accept_into
+    from .actors.registry import Registry
+    from .records import Proposal
+    prop = Proposal.model_validate({k: v for k, v in current.items() if k not in ("id", "doc_id")})
+    entry = accept_into(prop, Registry.load(list(extra or [])), to)
+    store.set_proposal_status(pid, "accepted")
+    err.print(f"proposal {pid} accepted into {to}: {entry['id']}")
 
 
 @app.command()

@@ -8,7 +8,9 @@ and names the registry does not know that act as subjects of events.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import yaml
 from spacy.tokens import Doc, Span
 
 from ..records import Document, Evidence, Proposal
@@ -103,3 +105,38 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
             if name and not registry.lookup(name)[0] and not re.search(r"\((?:[A-Z][a-z]+ ?)+\)$", name):
                 add(Proposal(kind="new_actor", subject=name, evidence=ev.evidence[0]))
     return out
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:48] or "actor"
+
+
+def accept_into(p: Proposal, registry: Registry, path: Path) -> dict:
+    """Write an accepted proposal to a user registry file (an overlay that extends the built-in
+    actors by id, or adds a new one), so the next run uses it.  Returns the entry written."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    data = data or {"registry": "local", "description": "accepted proposals", "actors": []}
+    subject_id = registry.lookup(p.subject)[0]
+    source = f"accepted proposal from {p.evidence.doc_id}: {p.evidence.text[:160]}"
+    if p.kind == "new_actor" or subject_id is None:
+        entry = {"id": _slug(p.subject), "name": p.subject, "inter": 2, "type": "other", "aliases": [],
+                 "sources": [source]}
+    else:
+        entry = {"id": subject_id, "extend": True, "sources": [source]}
+        if p.kind == "alias" and p.object:
+            entry["aliases"] = [p.object]
+        elif p.kind == "former_name" and p.object:
+            entry["former_names"] = [{"name": p.object, "until": p.valid_from.isoformat() if p.valid_from else None}]
+        elif p.kind == "relation" and p.object and registry.lookup(p.object)[0]:
+            entry["relations"] = [{"type": p.relation, "target": registry.lookup(p.object)[0],
+                                   "from": p.valid_from.isoformat() if p.valid_from else None, "until": None,
+                                   "source": source}]
+        elif p.kind == "membership_change" and p.valid_from:
+            # a defection, surrender or dissolution ends the memberships in force that day
+            entry["relations"] = [{"type": "member_of", "target": r.target,
+                                   "from": r.start.isoformat() if r.start else None,
+                                   "until": p.valid_from.isoformat(), "source": source}
+                                  for r in registry.relations(subject_id, p.valid_from, "member_of")]
+    data["actors"].append(entry)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return entry

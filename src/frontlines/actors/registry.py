@@ -58,11 +58,30 @@ def _actor(entry: dict) -> Actor:
         sources=[str(s) for s in entry.get("sources") or []])
 
 
+def _extend(base: Actor, extra: Actor) -> Actor:
+    """An overlay entry (``extend: true``) adds aliases, former names and relations to an actor;
+    a relation it repeats with an end date ends the base relation then (the user's file wins)."""
+    ends = {(r.type, r.target): r.end for r in extra.relations if r.end}
+    base = base.model_copy(update={"relations": [
+        r.model_copy(update={"end": ends[(r.type, r.target)]}) if (r.type, r.target) in ends else r
+        for r in base.relations]})
+    return base.model_copy(update={
+        "aliases": list(dict.fromkeys(base.aliases + extra.aliases)),
+        "former_names": base.former_names + [f for f in extra.former_names
+                                              if f.name not in {x.name for x in base.former_names}],
+        "relations": base.relations + [r for r in extra.relations
+                                        if (r.type, r.target) not in {(x.type, x.target) for x in base.relations}],
+        "descriptors": list(dict.fromkeys(base.descriptors + extra.descriptors)),
+        "sources": list(dict.fromkeys(base.sources + extra.sources))})
+
+
 class Registry:
-    def __init__(self, actors: list[Actor]):
+    def __init__(self, actors: list[Actor], extensions: list[Actor] = ()):
         self.actors: dict[str, Actor] = {}
         for a in actors:
             self.actors[a.id] = a  # a later file overrides an earlier entry with the same id
+        for e in extensions:
+            self.actors[e.id] = _extend(self.actors[e.id], e) if e.id in self.actors else e
         self._forms: dict[str, str] = {}
         for a in self.actors.values():
             for form in self.surface_forms(a):
@@ -73,6 +92,7 @@ class Registry:
     @classmethod
     def load(cls, paths: list[str | Path] | None = None, builtin: bool = True) -> "Registry":
         actors: list[Actor] = []
+        extensions: list[Actor] = []
         files: list = []
         if builtin:
             files += sorted(p for p in resources.files("frontlines.data.actors").iterdir()
@@ -82,8 +102,12 @@ class Registry:
         files += [Path(p) for p in paths or []]
         for f in files:
             data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
-            actors += [_actor(e) for e in data.get("actors", [])]
-        return cls(actors)
+            for e in data.get("actors", []) or []:
+                if e.get("extend"):
+                    extensions.append(_actor({"name": e.get("name", e["id"]), **e}))
+                else:
+                    actors.append(_actor(e))
+        return cls(actors, extensions)
 
     # ---- names ---------------------------------------------------------------------------
     @staticmethod

@@ -236,6 +236,17 @@ class Store:
             return [{"id": r.id, "doc_id": r.doc_id, "status": r.status, **r.data}
                     for r in s.scalars(select(ProposalRow).order_by(ProposalRow.id))]
 
+    def set_proposal_status(self, proposal_id: int, status: str) -> dict | None:
+        with self.session() as s, s.begin():
+            row = s.get(ProposalRow, proposal_id)
+            if row is None:
+                return None
+            row.status = status
+            data = dict(row.data)
+            data["status"] = status
+            row.data = data
+            return {"id": row.id, "doc_id": row.doc_id, **data}
+
     def unresolved(self) -> list[dict]:
         with self.session() as s:
             return [{"name": r.name, "doc_id": r.doc_id, "sentence": r.sentence, "start": r.start, "end": r.end}
