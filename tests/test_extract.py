@@ -94,3 +94,23 @@ def test_examples_score(pipeline, scorer):
     print(json.dumps({k: v for k, v in result.items() if k not in ("false", "missed")}, indent=1))
     assert result["leaks"] == 0
     assert result["recall"] >= 0.65 and result["precision"] >= 0.8
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("At least 15 civilians were killed when regime helicopters dropped barrel bombs on Maarat al-Numan.",
+     ("Maarat al-Numan", "Air/drone strike", "Military Forces of Syria", 15)),
+    ("ISIS claimed responsibility for a car bomb that killed 5 SDF fighters in Raqqa on Sunday.",
+     ("Raqqa", "Remote explosive/landmine/IED", "Islamic State", 5)),
+    ("Residents of Jasim staged a protest against the government on Friday.",
+     ("Jasim", "Peaceful protest", "Protesters (Syria)", 0)),
+    ("Clashes erupted between the SDF and Arab tribesmen in the town of Busayrah.",
+     ("Busayrah", "Armed clash", "Syrian Democratic Forces", 0)),
+    ("Israeli jets struck Iranian positions near Damascus airport overnight.",
+     ("Damascus airport", "Air/drone strike", "Military Forces of Israel", 0)),
+    ("Unknown gunmen kidnapped a doctor in Daraa on Thursday.",
+     ("Daraa", "Abduction/forced disappearance", "Unidentified Armed Group (Syria)", 0)),
+])
+def test_report_styles_beyond_the_seeds(pipeline, sentence, expected):
+    ex = pipeline.extract(doc_from_text(sentence))
+    got = [(e.location, e.sub_event_type, e.actor1, e.fatalities) for e in ex.events]
+    assert got == [expected]

@@ -23,6 +23,9 @@ GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "org
 # "government forces", "regime troops", "the army": the state forces of the country the article is about
 GOVERNMENT = re.compile(r"^(?:the )?(?:(?:pro-)?government|regime|state|army|military)(?: forces| troops| soldiers| army|"
                         r" units| warplanes| jets| aircraft| helicopters| artillery)?$|^the (?:army|military)$", re.I)
+# what a state's forces hold: "Iranian positions", "a Turkish convoy"
+TARGET_NOUNS = {"position", "post", "base", "convoy", "patrol", "checkpoint", "outpost", "troop", "force", "soldier",
+                "unit", "vehicle", "depot", "facility", "site", "target", "militia", "fighter", "jet", "drone"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 # words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
 GROUP_NAME_WORDS = {"brigade", "brigades", "division", "battalion", "army", "front", "movement", "forces", "council",
@@ -144,6 +147,13 @@ class ActorResolver:
                         pick = self._nearest(cands, tok.i, state)
                         if pick:
                             return pick
+        # "Iranian positions", "Turkish posts": a state's forces named by their adjective
+        for t in np:
+            if t.dep_ in ("amod", "compound") and t.head.i == tok.i and t.ent_type_ in ("NORP", "GPE") and \
+                    tok.lemma_.lower() in TARGET_NOUNS:
+                state_actor = self.registry.by_demonym(t.text)
+                if state_actor:
+                    return state_actor
         # "the radical group": a descriptor from the registry
         phrase = " ".join(t.text for t in np if t.dep_ != "det")
         if lemmas & GROUP_NOUNS:

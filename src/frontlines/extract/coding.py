@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from .grammar import Clause
-from .lexicon import cues
+from .lexicon import cues, triggers
 from .timex import When
 
 TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
@@ -85,16 +85,52 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         r.civilians = _mentions_civilians(cl)
     elif cls in ("protest", "riot"):
         r.actor1 = subj
+    if r.actor1 is None and cls in ("clash",) and by_prep.get("between"):
+        # "clashes erupted between X and Y"
+        between = by_prep["between"]
+        r.actor1, r.actor2 = between[0], (between[1] if len(between) > 1 else r.actor2)
+    verb = cl.trigger.verb
+    fronted = [actors.token_actor(c, state) for c in verb.children
+               if c.dep_ in ("intj", "dep", "npadvmod") and c.i < verb.i]
+    fronted = [a for a in fronted if a]
+    if fronted and cls not in ("handover", "lose"):
+        # a parse that left the first of two coordinated subjects dangling ("Turkish forces and their proxies")
+        r.assoc1 = [r.actor1] if r.actor1 else []
+        r.actor1 = fronted[0]
+    if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
+        r.actor1 = _claimant(sent, actors, state)
     if r.actor2 == r.actor1:
         r.actor2 = None
     if r.actor1 is None and cl.subject is not None and not cl.passive:
         r.actor1_name = actors.unknown_group(cl.subject)
     if r.actor1 is None and r.actor1_name is None and cls in NEEDS_ACTOR:
         return None
-    r.assoc1 = [a for a in subj_assoc if a and a not in (r.actor1, r.actor2)]
+    r.assoc1 = [a for a in r.assoc1 + subj_assoc if a and a not in (r.actor1, r.actor2)]
     if r.civilians and not r.actor2:
-        r.actor2_name = "Civilians"
+        r.actor2_name = "Civilians"  # completed with the country when the event is placed
     return r
+
+
+def _claimant(sent: Span, actors, state) -> str | None:
+    """'ISIS claimed responsibility for the bombing': the claimant carried it out."""
+    for tok in sent:
+        if tok.lemma_.lower() == "claim" and any(c.dep_ == "dobj" and c.lemma_.lower() in
+                                                  triggers()["responsibility_nouns"] for c in tok.children):
+            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return actors.token_actor(subj, state)
+    return None
+
+
+def _weapon_class(cl: Clause) -> str | None:
+    """'a car bomb that killed 5 fighters', 'an artillery shell killed 7': the weapon codes the event."""
+    nouns = triggers()["nouns"]
+    subj = cl.subject
+    if subj is not None and subj.lower_ in ("that", "which") and cl.trigger.verb.dep_ == "relcl":
+        subj = cl.trigger.verb.head
+    if subj is not None and subj.lemma_.lower() in nouns and nouns[subj.lemma_.lower()] in ("airstrike", "shell", "explode"):
+        return nouns[subj.lemma_.lower()]
+    return None
 
 
 def _victims_are_combatants(cl: Clause) -> bool:
@@ -173,6 +209,16 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Riots", "Violent demonstration"
     if cls == "clash" and r.civilians:
         return "Violence against civilians", "Attack"
+    weapon = _weapon_class(cl) if cls == "kill" else None
+    if weapon:
+        cls = weapon
+        if cls in ("airstrike", "shell"):
+            return ("Explosions/Remote violence", "Air/drone strike") if _has_any(sent, c["air_words"]) and \
+                not _has_any(sent, c["ground_fire_words"]) else ("Explosions/Remote violence",
+                                                                 "Shelling/artillery/missile attack")
+        if _has_any(sent, c["suicide_words"]):
+            return "Explosions/Remote violence", "Suicide bomb"
+        return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if cls == "kill":
         # ACLED: victims not reported as fighters are civilians
         if r.civilians or not _victims_are_combatants(cl):

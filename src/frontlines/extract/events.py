@@ -391,6 +391,8 @@ class Extractor:
         actor1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, rp.country or "Syria"))
         inter1 = a1.inter if a1 else coding.default_inter(actor1)
         actor2 = a2.name if a2 else (roles.actor2_name or "")
+        if actor2 == "Civilians":
+            actor2 = f"Civilians ({rp.country or 'Syria'})"  # ACLED names generic actors by country
         inter2 = a2.inter if a2 else (coding.default_inter(actor2) if actor2 else None)
         ev_id = hashlib.sha1(f"{document.id}|{sent.start_char}|{rp.location}|{sub}".encode()).hexdigest()[:16]
         cited = coding.cited_sources(sent)

@@ -44,6 +44,18 @@ def _has_particle(tok: Token, particles: list[str]) -> bool:
         (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in particles)
 
 
+def lemma_of(tok: Token, known) -> str:
+    """The token's lemma, or a regular-inflection guess when the lemmatizer slipped ('staged' -> 'stag')."""
+    lemma = tok.lemma_.lower()
+    if lemma in known:
+        return lemma
+    w = tok.lower_
+    for cut, add in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
+        if w.endswith(cut) and w[: -len(cut)] + add in known:
+            return w[: -len(cut)] + add
+    return lemma
+
+
 def find_triggers(sent: Span) -> list[Trigger]:
     lex = triggers()
     out: list[Trigger] = []
@@ -51,7 +63,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
     for tok in sent:
         if tok.ent_type_ in ("ACTOR", "PLACE"):
             continue
-        lemma = tok.lemma_.lower()
+        lemma = lemma_of(tok, lex["verbs"]) if tok.pos_ in ("VERB", "AUX") else tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB")):
             spec = lex["verbs"].get(lemma)
             # "took control of", "imposed full control over": a light verb with "control"
@@ -84,6 +96,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
             cls = spec["class"]
             if cls == "establish" and not _object_in(tok, lex["establish_objects"]):
                 continue
+            if spec.get("objects") and not _object_in(tok, spec["objects"]):
+                continue  # "dropped barrel bombs" is a strike, "dropped leaflets" is not
             if cls == "agree" and lemma == "sign" and not _object_in(tok, lex["agreement_nouns"]):
                 continue
             if cls == "take" and lemma == "enter" and tok.dep_ == "pcomp":
@@ -98,13 +112,14 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if head.lower_ == "of" and head.head.lemma_.lower() in lex["quantity_nouns"]:
                 governed, head = head.head, head.head.head
             tok_dep = governed.dep_
-            if tok_dep in ("dobj", "pobj") and head.lemma_ in lex["light_verbs"] and head.i not in seen:
-                if head.lemma_ in ("repel", "repulse", "thwart"):
+            head_lemma = lemma_of(head, set(lex["light_verbs"]) | set(lex["event_subject_verbs"]))
+            if tok_dep in ("dobj", "pobj") and head_lemma in lex["light_verbs"] and head.i not in seen:
+                if head_lemma in ("repel", "repulse", "thwart"):
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
             # "clashes erupted in X", "an airstrike hit X"
-            elif tok_dep in ("nsubj", "nsubjpass") and head.lemma_ in lex["event_subject_verbs"] and head.i not in seen:
+            elif tok_dep in ("nsubj", "nsubjpass") and head_lemma in lex["event_subject_verbs"] and head.i not in seen:
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
             # reaching an agreement: handled as a cue, not an event of its own
