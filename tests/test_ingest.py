@@ -149,3 +149,12 @@ def test_warc_responses_become_documents(tmp_path):
     docs = list(ingest_path(path))
     assert [d.id for d in docs] == ["https://example.org/a"]
     assert docs[0].raw == html and "captured the town of Kafr Nabl" in docs[0].article
+
+
+def test_sidecar_metadata_dates_a_saved_text_page():
+    doc = one(EXAMPLES / "sf_2019-02-idlib.txt")
+    assert doc.meta.published == date(2019, 2, 14) and doc.meta.published_from == "metadata"
+    assert doc.meta.url.startswith("https://example.org/") and doc.meta.site == "Frontline Report"
+    assert not any("no publication date" in w for w in doc.warnings)
+    from frontlines.batch import expand
+    assert not any(p.name.endswith(".meta.json") for p in expand([EXAMPLES]))

@@ -35,7 +35,8 @@ def expand(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith("."))
+            out += sorted(q for q in p.rglob("*") if q.is_file() and not q.name.startswith(".")
+                          and not q.name.endswith(".meta.json"))  # sidecars travel with their page
         else:
             out.append(p)
     return out

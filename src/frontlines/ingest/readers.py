@@ -69,7 +69,22 @@ def read_path(path: str | Path, max_bytes: int = MAX_BYTES) -> Iterator[RawPage 
     elif kind == "application/feed":
         yield from _feed(raw, src)
     else:
-        yield RawPage(stem, raw, kind, src)
+        yield RawPage(stem, raw, kind, src, sidecar(path, stem))
+
+
+SIDECAR_KEYS = ("url", "title", "published", "site", "author")
+
+
+def sidecar(path: Path, stem: str) -> dict:
+    """Metadata saved beside a page as ``NAME.meta.json`` (url, title, published, site, author)."""
+    meta = path.with_name(stem + ".meta.json")
+    if not meta.is_file():
+        return {}
+    try:
+        data = json.loads(meta.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: str(data[k]) for k in SIDECAR_KEYS if isinstance(data, dict) and data.get(k)}
 
 
 def _jsonl(raw: bytes, src: str, max_bytes: int) -> Iterator[RawPage | IngestError]:
