@@ -116,3 +116,26 @@ def test_report_styles_beyond_the_seeds(pipeline, sentence, expected):
     ex = pipeline.extract(doc_from_text(sentence))
     got = [(e.location, e.sub_event_type, e.actor1, e.fatalities) for e in ex.events]
     assert got == [expected]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("A Russian airstrike on a market in Maarat al-Numan killed 12 people on Monday, according to the White Helmets.",
+     ("Maarat al-Numan", "Air/drone strike", "Military Forces of Russia", 12)),
+    ("The SAA repelled an attack by HTS militants on its positions near Jurin in the al-Ghab plain.",
+     ("Jurin", "Armed clash", "Military Forces of Syria", 0)),
+    ("Iran-backed militias established a new base near al-Mayadin.",
+     ("al-Mayadin", "Headquarters or base established", "Unidentified Armed Group (Syria)", 0)),
+])
+def test_attribution_modifiers_and_areas(pipeline, sentence, expected):
+    ex = pipeline.extract(doc_from_text(sentence))
+    assert [(e.location, e.sub_event_type, e.actor1, e.fatalities) for e in ex.events] == [expected]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Government warplanes are expected to resume strikes on the town of Saraqib.",
+    "Activists said the army could launch an offensive on Jisr al-Shughur.",
+    "HTS denied reports that it had withdrawn from Saraqib.",
+    "If talks fail, Turkish forces will enter the town of Tal Rifaat.",
+])
+def test_expected_possible_denied_and_conditional_are_not_events(pipeline, sentence):
+    assert pipeline.extract(doc_from_text(sentence)).events == []

@@ -12,6 +12,8 @@ from .lexicon import cues, triggers
 from .timex import When
 
 TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
+ARMED_NOUNS = {"militia", "militant", "fighter", "gunman", "rebel", "jihadist", "insurgent", "militiaman", "force",
+               "troop", "soldier", "faction", "group", "unit"}
 NEEDS_ACTOR = {"take", "lose", "handover", "withdraw", "defect", "dissolve", "establish", "agree"}
 DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Armed Group": 3}
 
@@ -97,12 +99,23 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         # a parse that left the first of two coordinated subjects dangling ("Turkish forces and their proxies")
         r.assoc1 = [r.actor1] if r.actor1 else []
         r.actor1 = fronted[0]
+    if r.actor1 is None and cl.trigger.token is not verb:
+        # "a Russian airstrike", "an Israeli drone strike", "HTS's attack": who by the noun's modifiers
+        for c in cl.trigger.token.children:
+            if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                a = actors.token_actor(c, state, strict=True) or actors.registry.by_demonym(c.text)
+                if a:
+                    r.actor1 = a
+                    break
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
         r.actor1 = _claimant(sent, actors, state)
     if r.actor2 == r.actor1:
         r.actor2 = None
     if r.actor1 is None and cl.subject is not None and not cl.passive:
         r.actor1_name = actors.unknown_group(cl.subject)
+    if r.actor1 is None and r.actor1_name is None and cl.subject is not None and \
+            cl.subject.lemma_.lower() in ARMED_NOUNS and cls in NEEDS_ACTOR:
+        r.actor1_name = "Unidentified Armed Group"  # "Iran-backed militias established a base": someone armed did
     if r.actor1 is None and r.actor1_name is None and cls in NEEDS_ACTOR:
         return None
     r.assoc1 = [a for a in r.assoc1 + subj_assoc if a and a not in (r.actor1, r.actor2)]

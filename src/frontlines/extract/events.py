@@ -175,6 +175,8 @@ class Extractor:
                 continue
             if not is_place or tok.ent_type_ == "ACTOR":
                 continue
+            if _in_attribution(tok):
+                continue  # "according to the White Helmets", "citing sources in Idlib": who reports, not where
             if tok.head.lemma_.lower() in self.cue["media_words"] or \
                     (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in self.cue["media_words"]):
                 continue  # "al-Mayadeen TV" is an outlet, not a place
@@ -210,6 +212,14 @@ class Extractor:
             end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
             out.append(PlaceMention(tok, name, feature, region, start, end))
         return out
+
+    def _regional(self, pm: PlaceMention) -> bool:
+        """An area rather than a point: 'northwestern Hama', 'the al-Ghab plain', a governorate."""
+        if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area"):
+            return True
+        exact = self.places.gaz.exact(pm.name)
+        return bool(exact) and all(p.feature_class == "L" or p.feature_code in ("ADM1", "ADM2", "PCLI")
+                                   for p in exact)
 
     def _landmark(self, tok: Token) -> Span | None:
         """'the Salba hill', 'the 111th Regiment base', 'Tabqa dam': a feature noun named by its modifiers."""
@@ -318,13 +328,13 @@ class Extractor:
             rest = [pm for pm in chosen if pm.token.i not in in_subject]
             if rest:
                 chosen = rest
-        if anchors and (not chosen or all(pm.region_text for pm in chosen)):
+        if anchors and (not chosen or all(self._regional(pm) for pm in chosen)):
             # "south of the town of Latamna in northern Hama": near the town beats the region
             pm, how = anchors[0]
             pm.near = how
             return [(pm, None)]
         # a region named beside a precise place only situates it ("in the northern Hama countryside")
-        precise = [pm for pm in chosen if not pm.region_text]
+        precise = [pm for pm in chosen if not self._regional(pm)]
         if precise:
             chosen = precise
         anchor = anchors[0] if anchors else None
@@ -389,6 +399,8 @@ class Extractor:
         reg = self.actors.registry
         a1, a2 = reg.get(roles.actor1), reg.get(roles.actor2)
         actor1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, rp.country or "Syria"))
+        if actor1 == "Unidentified Armed Group":
+            actor1 = f"Unidentified Armed Group ({rp.country or 'Syria'})"
         inter1 = a1.inter if a1 else coding.default_inter(actor1)
         actor2 = a2.name if a2 else (roles.actor2_name or "")
         if actor2 == "Civilians":
@@ -444,6 +456,15 @@ def _km(a: ResolvedPlace, b: ResolvedPlace) -> float:
     h = (math.sin((b.latitude - a.latitude) * p / 2) ** 2 + math.cos(a.latitude * p) * math.cos(b.latitude * p)
          * math.sin((b.longitude - a.longitude) * p / 2) ** 2)
     return 12742 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _in_attribution(tok: Token) -> bool:
+    for anc in tok.ancestors:
+        if anc.lower_ in ("according", "citing") or (anc.lower_ == "to" and anc.head.lower_ == "according"):
+            return True
+        if anc.pos_ == "VERB":
+            return False
+    return False
 
 
 def _nationality(tok: Token, registry) -> bool:

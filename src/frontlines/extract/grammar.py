@@ -231,6 +231,8 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
         lemma = t.lemma_.lower()
         if i > 0 and lemma in cue["plan_words"]:
             return f"planned ({t.text})"
+        if i > 0 and lemma in cue["denial_verbs"]:
+            return f"denied ({t.text})"
         if i > 0 and lemma in cue["speculative_verbs"] and t.dep_ not in ("ROOT",) or \
                 (i > 0 and lemma in cue["speculative_verbs"]):
             return f"speculation ({t.text})"
