@@ -150,3 +150,13 @@ def test_accepted_proposals_extend_the_registry(tmp_path, shared):
     nfl = reg.lookup("National Front for Liberation")[0]
     assert nfl in {r.target for r in reg.relations(ahrar, date(2019, 1, 1), "member_of")}
     assert nfl not in {r.target for r in reg.relations(ahrar, date(2019, 2, 1), "member_of")}
+
+
+def test_implied_other_side_comes_from_the_article(pipeline):
+    text = ("On August 23, government forces entered the towns of Morek and Latamna without a fight after militants "
+            "of Jaysh al-Izza withdrew, according to the SOHR. On August 24, government troops entered the town of "
+            "Kafr Zita after an agreement with the local council.")
+    by = {e.location: e for e in pipeline.extract(doc(text, published=date(2019, 8, 25))).events}
+    assert by["Morek"].actor2 == "Jaysh al-Izza" and by["Latamna"].actor2 == "Jaysh al-Izza"
+    assert by["Kafr Zita"].actor2 == ""  # a transfer by agreement names its own counterpart
+    assert by["Kafr Zita"].sub_event_type == "Non-violent transfer of territory"

@@ -21,8 +21,10 @@ GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "org
                "fighter", "jihadist", "rebel", "force", "militia", "alliance", "formation", "brigade", "unit",
                "member", "troop", "gunman", "terrorist", "insurgent", "army"}
 # "government forces", "regime troops", "the army": the state forces of the country the article is about
-GOVERNMENT = re.compile(r"^(?:the )?(?:(?:pro-)?government|regime|state|army|military)(?: forces| troops| soldiers| army|"
-                        r" units| warplanes| jets| aircraft| helicopters| artillery)?$|^the (?:army|military)$", re.I)
+GOVERNMENT = re.compile(r"^(?:the )?(?:(?P<who>[A-Z][a-z]+) )?(?:(?:(?:pro-)?government|regime|state|army|military)"
+                        r"(?: forces| troops| soldiers| army| units| warplanes| jets| aircraft| helicopters| artillery)?"
+                        r"|security (?:forces|services|personnel)|(?:military )?intelligence(?: personnel| officers| agents)?"
+                        r"|police(?: forces| officers)?)$|^the (?:army|military)$", re.I)
 # what a state's forces hold: "Iranian positions", "a Turkish convoy"
 TARGET_NOUNS = {"position", "post", "base", "convoy", "patrol", "checkpoint", "outpost", "troop", "force", "soldier",
                 "unit", "vehicle", "depot", "facility", "site", "target", "militia", "fighter", "jet", "drone"}
@@ -131,8 +133,12 @@ class ActorResolver:
                 return state.tok_actor[t.i]
         lemmas = {t.lemma_.lower() for t in np}
         phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")
-        if GOVERNMENT.match(phrase_all) or GOVERNMENT.match(" ".join(t.text for t in np if t.dep_ != "det")):
-            gov = self.government(state.country)
+        gm = GOVERNMENT.match(phrase_all) or GOVERNMENT.match(" ".join(t.text for t in np if t.dep_ != "det"))
+        if gm:
+            # "Syrian government warplanes", "Turkish security forces": the named state's forces;
+            # "government forces", "the army": the forces of the country the article is about
+            who = gm.group("who")
+            gov = (self.registry.by_demonym(who) if who else None) or self.government(state.country)
             if gov:
                 return gov
         # "Turkish-backed militants", "the US-backed SDF"
@@ -191,6 +197,26 @@ class ActorResolver:
             return None
         text = span.text
         return text[4:] if text[:4].lower() == "the " else text
+
+    def opponent(self, actor_id: str, pos: int, state: DocState, on: date | None) -> str | None:
+        """The side an actor was fighting in this article: the most recently named actor (before
+        ``pos``, else after it) that the registry has it fighting, else one it is not allied with."""
+        reg = self.registry
+        foes = {r.target for r in reg.relations(actor_id, on, "fighting")} | \
+            {a.id for a in reg.actors.values() if any(r.target == actor_id for r in reg.relations(a.id, on, "fighting"))}
+        armed = {1, 2, 3, 4, 8}
+        before = [a for i, a in reversed(state.mentions) if i < pos and a != actor_id]
+        after = [a for i, a in state.mentions if i >= pos and a != actor_id]
+        for pool in (before, after):
+            for a in pool:
+                if a in foes:
+                    return a
+        for pool in (before, after):
+            for a in pool:
+                act = reg.get(a)
+                if act and act.inter in armed and not reg.allied(actor_id, a, on):
+                    return a
+        return None
 
     def _nearest(self, cands: list[str], pos: int, state: DocState) -> str | None:
         """The candidate named most recently before ``pos``, else the first named after it."""

@@ -63,7 +63,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         objs = [patient] if patient else objs
     if cls == "take":
         r.actor1 = subj
-        r.actor2 = first("from", "against") or (objs[0] if objs else None)
+        # "from X"; or the party to the deal: "entered Tal Tamr after an agreement with the SDF"
+        r.actor2 = first("from", "against") or (objs[0] if objs else None) or first("with")
     elif cls == "handover":
         rec = first("to")
         if rec:
@@ -82,7 +83,7 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     elif cls == "agree":
         r.actor1, r.actor2 = subj, first("with")
     elif cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct", "arrest", "loot"):
-        r.actor1 = subj
+        r.actor1 = subj or (first("by") if cl.trigger.token is not cl.trigger.verb else None)
         r.actor2 = (objs[0] if objs else None) or first("with", "against", "on", "in")
         r.civilians = _mentions_civilians(cl)
     elif cls in ("protest", "riot"):
@@ -165,7 +166,7 @@ def _mentions_civilians(cl: Clause) -> bool:
 
 def _has_any(sent: Span, words: set[str]) -> bool:
     text = sent.text.lower()
-    lemmas = {t.lemma_.lower() for t in sent}
+    lemmas = {t.lemma_.lower() for t in sent if t.lower_ != "according"}  # "according to" is no accord
     return any((" " in w and w in text) or w in lemmas for w in words)
 
 
@@ -237,6 +238,11 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         if r.civilians or not _victims_are_combatants(cl):
             return "Violence against civilians", "Attack"
     return "Battles", "Armed clash"
+
+
+def by_agreement(sent: Span) -> bool:
+    """A transfer by agreement names its own counterpart (a council, notables), not an armed foe."""
+    return _has_any(sent, cues()["agreement_words"])
 
 
 def default_actor(event_type: str, sub: str, country: str) -> str:

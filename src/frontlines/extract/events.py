@@ -357,6 +357,13 @@ class Extractor:
                     break
         if not whole_sentence:
             self._membership_change(cl, roles, when, document, sent, out)
+        if roles.actor1 and not roles.actor2 and not roles.actor2_name and not roles.civilians:
+            # ACLED coders name the other side from the article when the sentence leaves it implied
+            ev_type, sub = coding.acled_type(cl, roles, self.actors, sent)
+            by_agreement = sub == "Non-violent transfer of territory" and coding.by_agreement(sent)
+            if ev_type in ("Battles", "Explosions/Remote violence") or (
+                    sub == "Non-violent transfer of territory" and not by_agreement):
+                roles.actor2 = self.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day)
         places = self._event_places(cl, pmentions, whole_sentence)
         places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
         if not places:
