@@ -139,3 +139,23 @@ def test_attribution_modifiers_and_areas(pipeline, sentence, expected):
 ])
 def test_expected_possible_denied_and_conditional_are_not_events(pipeline, sentence):
     assert pipeline.extract(doc_from_text(sentence)).events == []
+
+
+def test_wire_report_dateline_weekday_fatalities_and_partners(pipeline):
+    """A wire report written for the tests in another outlet's style (tests/fixtures/reports)."""
+    from pathlib import Path
+    page = Path(__file__).parent / "fixtures" / "reports" / "wire_2019-05-09-idlib.txt"
+    events = events_of(pipeline, page)
+    by = {e.location: e for e in events}
+    qm = by["Qalaat al-Madiq"]
+    assert qm.event_date == date(2019, 5, 8) and qm.time_precision == 1  # "on Wednesday", not the dateline
+    assert qm.sub_event_type == "Government regains territory" and qm.actor1 == "Military Forces of Syria"
+    assert "Military Forces of Russia" in qm.assoc_actor_1
+    assert qm.fatalities == 37  # "23 rebel fighters and 14 soldiers were killed in the fighting"
+    assert by["Kafr Nabudah"].admin1 == "Hama" and by["Kafr Nabudah"].geo_precision == 2
+    strike = by["Kafranbel"]
+    assert strike.sub_event_type == "Air/drone strike" and strike.fatalities == 9
+    assert {strike.actor1, strike.assoc_actor_1} == {"Military Forces of Russia", "Military Forces of Syria"}
+    assert by["Suqaylabiyah"].actor1 == "National Front for Liberation"
+    assert by["Idlib"].sub_event_type == "Peaceful protest" and by["Idlib"].event_date == date(2019, 5, 3)
+    assert "Khan Sheikhoun" in by and len(events) == 6  # "may try to push toward Khan Sheikhoun" is not an event

@@ -121,6 +121,8 @@ class ActorResolver:
             return state.tok_actor[tok.i]
         if tok.lower_ in PRONOUNS:
             return None if strict else state.last_subject
+        if tok.ent_type_ == "NORP" and tok.dep_ in ("nsubj", "nsubjpass") and self.registry.by_demonym(tok.text):
+            return self.registry.by_demonym(tok.text)  # "Russian and Syrian warplanes": the first named
         if tok.ent_type_ == "GPE" and tok.dep_ in ("nsubj", "nsubjpass", "agent") and not strict:
             # "Russia announced a ceasefire": a state acting is its forces / government
             state_actor = self.registry.sponsor(tok.text)

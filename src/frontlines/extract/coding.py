@@ -46,6 +46,11 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     cls = cl.trigger.cls
     subj = actors.token_actor(cl.subject, state) if cl.subject is not None else None
     subj_assoc = [actors.token_actor(c, state) for c in (cl.subject.conjuncts if cl.subject is not None else [])]
+    if cl.subject is not None:
+        # "Russian and Syrian warplanes": every state named in the subject takes part
+        subj_assoc += [actors.registry.by_demonym(t.text) for t in cl.subject.subtree
+                       if t.dep_ in ("amod", "conj", "compound", "npadvmod") and t.ent_type_ in ("NORP", "GPE", "")
+                       and t.text[:1].isupper() and t.i != cl.subject.i]
     by_prep: dict[str, list[str]] = {}
     for prep, obj in cl.preps:
         a = actors.token_actor(obj, state, strict=True)
@@ -270,9 +275,18 @@ def interaction(i1: int | None, i2: int | None) -> int | None:
 
 
 _NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens|several|scores|hundreds)"
-_KILLED = re.compile(rf"\b(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
-                     r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)", re.I)
-_KILLING = re.compile(rf"\b(?:killing|killed|leaving)\s+(?:at least|more than|some|about)?\s*{_NUMBER}\b", re.I)
+_PERSONS = (r"(?:people|persons?|civilians?|fighters?|militants?|soldiers?|troops?|members?|men|women|children|"
+            r"residents?|rebels?|jihadists?|gunmen|officers?|servicemen|militiamen|policemen|workers?|"
+            r"protesters?|demonstrators?|combatants?|insurgents?|personnel|others?|farmers?|shepherds?)")
+_QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*"
+_COUNT = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
+_KILL_WORD = re.compile(r"\b(?:killed|dead|died|executed|slain|lost their lives|killing|leaving)\b", re.I)
+_KILLED = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
+                     r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)",
+                     re.I)
+_KILLING = re.compile(rf"\b(?:killing|killed|leaving)\s+{_QUAL}{_NUMBER}\b", re.I)
+ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
+                             r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
 
 
 def _to_int(s: str) -> int:
@@ -286,11 +300,22 @@ def _to_int(s: str) -> int:
 
 
 def fatalities(text: str) -> int:
-    """Reported deaths in a sentence (ACLED takes the lower bound; 'dozens' counts 12)."""
+    """Reported deaths in a sentence (ACLED takes the lower bound; 'dozens' counts 12).
+    'At least 23 rebel fighters and 14 soldiers were killed' counts 37; people 'wounded' are not counted."""
+    m = _KILL_WORD.search(text)
+    if not m:
+        return 0
     best = 0
     for rx in (_KILLED, _KILLING):
-        for m in rx.finditer(text):
-            best = max(best, _to_int(m.group(1)))
+        for k in rx.finditer(text):
+            best = max(best, _to_int(k.group(1)))
+    # a coordinated list of victims before a passive "were killed"
+    before = text[:m.start()]
+    if re.search(r"\b(?:were|have been|had been)\s*$", before.rstrip()) or m.group(0).lower() in ("killed", "dead"):
+        clause = re.split(r"[;:]|\b(?:while|but|after|as)\b", before)[-1]
+        listed = [_to_int(c.group(1)) for c in _COUNT.finditer(clause)]
+        if len(listed) > 1 and not re.search(r"\bwounded|injured\b", clause, re.I):
+            best = max(best, sum(listed))
     return best
 
 

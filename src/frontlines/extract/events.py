@@ -78,6 +78,7 @@ class Extractor:
         self._para, self._para_region = None, None
         doc_events: dict[tuple, Event] = {}
         prev_events: list[Event] = []
+        prev_si = -10
         for si, sent in enumerate(sdoc.sents):
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=sent.text))
@@ -130,10 +131,13 @@ class Extractor:
                     if evs:
                         sent_events += evs
                         break
-            # fatalities named in the sentence go to its first event
+            # fatalities named in the sentence go to its first event; "... were killed in the fighting"
+            # with no event of its own goes to the previous sentence's event in the same paragraph
             deaths = coding.fatalities(sent.text)
             if deaths and sent_events:
                 sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
+            elif deaths and prev_events and si - prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(sent.text):
+                prev_events[0].fatalities = max(prev_events[0].fatalities, deaths)
             for ev in sent_events:
                 key = (ev.location.lower(), ev.event_date)
                 if key in doc_events:
@@ -141,7 +145,7 @@ class Extractor:
                 else:
                     doc_events[key] = ev
             if sent_events:
-                prev_events = sent_events
+                prev_events, prev_si = sent_events, si
             self.actors.end_sentence(state, sent_events)
         out.events = list(doc_events.values())
         return out
@@ -258,6 +262,12 @@ class Extractor:
             orp = self.places.resolve(other.name, ctx, other.feature, other.region_text)
             if orp.place_id and (other.region_text or (orp.geo_precision or 1) >= 2 or other.feature in ("valley", "plain")):
                 context.append((orp, f"in {orp.location}"))
+        for other in pmentions:  # "the town of X and the nearby village of Y": near X
+            if other is pm or other.token.i == pm.token.i or other.region_text:
+                continue
+            orp = self.places.resolve(other.name, ctx, other.feature, other.region_text)
+            if orp.place_id and (orp.geo_precision or 1) == 1:
+                context.append((orp, f"near {orp.location}, named in the same sentence"))
         if para_region is not None and para_region.place_id:
             context.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
         if rp.place_id and context and rp.latitude is not None:

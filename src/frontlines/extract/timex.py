@@ -29,6 +29,11 @@ _RELATIVE = [
 _WEEKDAY = re.compile(r"\b(?:on|last|this|since|late on|early on)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
 
 
+# "BEIRUT, May 9, 2019 (Reuters) — ": when the report was filed, not when the event happened
+DATELINE_PREFIX = re.compile(rf"^\s*[A-Z][A-Za-z .'’-]{{1,40}},\s+(?:(?:{MONTHS})\.?\s+\d{{1,2}},?\s+(?:19|20)\d\d|"
+                             rf"\d{{1,2}}\s+(?:{MONTHS})\.?\s+(?:19|20)\d\d)\s*(?:\([^)]{{1,40}}\))?\s*[—–-]+\s*")
+
+
 @dataclass(frozen=True)
 class When:
     day: date
@@ -81,7 +86,8 @@ def anaphoric_when(text: str, last: When | None) -> When | None:
 
 
 def find_when(text: str, published: date | None) -> When | None:
-    """The most specific date expression in ``text`` (a sentence)."""
+    """The most specific date expression in ``text`` (a sentence), a leading dateline aside."""
+    text = DATELINE_PREFIX.sub("", text)
     m = _FULL.search(text)
     if m:
         d = _full_date(m.group(0), published)
