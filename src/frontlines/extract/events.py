@@ -247,43 +247,75 @@ class Extractor:
     def _resolve_place(self, pm: PlaceMention, ctx: PlaceContext, anchor: tuple[PlaceMention, str] | None,
                        out: Extraction, sent: Span, pmentions: list[PlaceMention],
                        para_region: ResolvedPlace | None) -> ResolvedPlace:
-        """Resolve a place; when the gazetteer lacks it (or only knows a namesake far from the
-        region the sentence names), place it at the anchor, the sentence's region or the
-        paragraph's region, with a coarser precision and a note saying so."""
+        """Resolve a place; when the gazetteer lacks it (or knows only a namesake far from where the
+        article is), place it at — in this order — its anchor ('west of X'), a region the sentence
+        names, a known town the sentence names, the paragraph's region, or the governorate the
+        article is about, with a coarser precision and a note saying so."""
         rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
-        context: list[tuple[ResolvedPlace, str]] = []
+        others = [o for o in pmentions if o is not pm and o.token.i != pm.token.i]
+        resolved = [(o, self.places.resolve(o.name, ctx, o.feature, o.region_text)) for o in others]
+        situating: list[tuple[ResolvedPlace, str]] = []  # what the sentence says the place is in or near
         if anchor is not None:
             arp = self.places.resolve(anchor[0].name, ctx, anchor[0].feature, anchor[0].region_text)
             if arp.place_id:
-                context.append((arp, anchor[1]))
-        for other in pmentions:
-            if other is pm or other.token.i == pm.token.i:
-                continue
-            orp = self.places.resolve(other.name, ctx, other.feature, other.region_text)
-            if orp.place_id and (other.region_text or (orp.geo_precision or 1) >= 2 or other.feature in ("valley", "plain")):
-                context.append((orp, f"in {orp.location}"))
-        for other in pmentions:  # "the town of X and the nearby village of Y": near X
-            if other is pm or other.token.i == pm.token.i or other.region_text:
-                continue
-            orp = self.places.resolve(other.name, ctx, other.feature, other.region_text)
-            if orp.place_id and (orp.geo_precision or 1) == 1:
-                context.append((orp, f"near {orp.location}, named in the same sentence"))
-        if para_region is not None and para_region.place_id:
-            context.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
-        if rp.place_id and context and rp.latitude is not None:
-            near = context[0][0]
-            if near.latitude is not None and _km(rp, near) > 80 and near.admin1 != rp.admin1:
+                situating.append((arp, anchor[1]))
+        situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and
+                      (o.region_text or (orp.geo_precision or 1) >= 2 or o.feature in ("valley", "plain"))]
+        if rp.place_id and rp.latitude is not None:
+            # the place must lie where the sentence says: in the named governorate/region or near the anchor
+            near = next((r for r, _ in situating if r.admin1), None)
+            if near is not None and near.latitude is not None and _km(rp, near) > 80 and near.admin1 != rp.admin1:
                 rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                    note=f"gazetteer namesake {rp.place_id} lies {int(_km(rp, near))} km from {near.location}")
+            elif near is None and self._stray_namesake(rp, ctx):
+                rp = ResolvedPlace(mention=pm.name, location=pm.name,
+                                   note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) is far from "
+                                        f"the places of this article")
         if rp.place_id is None:
             out.unresolved.append({"name": pm.name, "sentence": sent.text, "start": pm.start, "end": pm.end})
-            if context:
-                base, how = context[0]
+            home = COUNTRIES.get(ctx.country_code or "", "")
+            fallback = situating + [(orp, f"near {orp.location}, named in the same sentence") for o, orp in resolved
+                                    if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text
+                                    and not self._stray_namesake(orp, ctx) and (not home or orp.country == home)]
+            if para_region is not None and para_region.place_id:
+                fallback.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
+            gov = self._article_governorate(ctx)
+            if gov is not None:
+                fallback.append((gov, f"in {gov.location}, the governorate the article is about"))
+            if fallback:
+                base, how = fallback[0]
                 placed = self.places.near(pm.name, base, how)
+                if base is gov:
+                    placed.geo_precision = 3
                 if rp.note:
                     placed.note = rp.note + "; " + placed.note
                 rp = placed
         return rp
+
+    def _stray_namesake(self, rp: ResolvedPlace, ctx: PlaceContext) -> bool:
+        """A small place the gazetteer found by name, far from everything else the article names."""
+        place = self.places.gaz.get(rp.place_id)
+        if place is None or place.population >= 50_000 or place.feature_code in ("ADM1", "PCLI"):
+            return False
+        if ctx.country_code and place.country_code != ctx.country_code and ctx.countries[ctx.country_code] >= 2:
+            return True  # a village abroad, in an article about another country
+        if len(ctx.points) < 3 or ctx.admin1.get(place.admin1, 0) >= 1:
+            return False  # too little context to call it astray, or the article names its governorate
+        others = [pt for pt in ctx.points if pt != (place.latitude, place.longitude)]
+        close = min(_km(rp, ResolvedPlace(mention="", location="", latitude=a, longitude=b)) for a, b in others)
+        return close > 100
+
+    def _article_governorate(self, ctx: PlaceContext) -> ResolvedPlace | None:
+        if not ctx.admin1:
+            return None
+        name, count = ctx.admin1.most_common(1)[0]
+        if count < 2:
+            return None
+        gov = self.places.gaz.admin1_place(name, ctx.country_code or "SY")
+        if gov is None:
+            return None
+        return ResolvedPlace(mention=name, location=name, place_id=gov.id, latitude=gov.latitude,
+                             longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
 
     # ------------------------------------------------------------------------------------
     def _event_places(self, cl: Clause, pmentions: list[PlaceMention],

@@ -38,8 +38,8 @@ def extend_place_names(doc):
             if start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ARTICLES \
                     and doc[start - 2].i not in taken:
                 start -= 2
-            if start >= 1 and doc[start - 1].text in TOPONYM_PREFIXES and doc[start - 1].i not in taken:
-                start -= 1
+            if start >= 1 and doc[start - 1].text in TOPONYM_PREFIXES:
+                start -= 1  # filter_spans below keeps the longer name if "Tal" was matched on its own
             while end < len(doc) and end - ent.end < 2 and doc[end].is_title and not doc[end].is_stop \
                     and doc[end].text not in _CALENDAR and doc[end].i not in taken and doc[end].is_alpha \
                     and doc[end - 1].whitespace_:
@@ -79,7 +79,7 @@ def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ..
         if not _usable_place_name(name, stop):
             continue
         for v in _cased_variants(name):
-            if v not in actor_forms and v not in seen and v.lower() not in stop:
+            if v not in actor_forms and v not in seen and v.lower() not in stop and v not in TOPONYM_PREFIXES:
                 seen.add(v)
                 patterns.append({"label": "PLACE", "pattern": v})
     ruler.add_patterns(patterns)

@@ -84,6 +84,7 @@ class Gazetteer:
         self.index: dict[str, list[str]] = defaultdict(list)
         self._by_len: dict[int, list[str]] | None = None
         self._cache: dict[str, list[tuple[Place, float]]] = {}
+        self._admin1_rows: dict[tuple[str, str], Place] | None = None
         self.add(places)
 
     def add(self, places: Iterable[Place]) -> int:
@@ -103,6 +104,7 @@ class Gazetteer:
             n += 1
         self._by_len = None
         self._cache = {}
+        self._admin1_rows = None
         return n
 
     def __len__(self) -> int:
@@ -142,11 +144,11 @@ class Gazetteer:
         return hits
 
     def admin1_place(self, admin1: str, country_code: str = "SY") -> Place | None:
-        """The governorate itself (ADM1 row), for region-level precision."""
-        for p in self.exact(admin1):
-            if p.feature_code == "ADM1" and p.country_code == country_code:
-                return p
-        return None
+        """The governorate itself (its ADM1 row, whatever the row is called), for region-level precision."""
+        if self._admin1_rows is None:
+            self._admin1_rows = {(p.country_code, p.admin1): p for p in self.places.values()
+                                 if p.feature_code == "ADM1" and p.admin1}
+        return self._admin1_rows.get((country_code, admin1))
 
     def pattern_names(self, countries: tuple[str, ...] = ("SY",), min_population: int = 100_000) -> Iterator[tuple[str, str]]:
         """(surface name, place id) for the entity ruler: every name of places in ``countries``

@@ -20,17 +20,23 @@ PRECISION_BY_CODE = {"ADM1": 3, "ADM2": 2, "ADM3": 2, "RGN": 3, "PCLI": 3, "VAL"
 class PlaceContext:
     """What the article is about, for ranking candidates: its country and governorates."""
 
-    country_code: str | None = None
+    countries: Counter = field(default_factory=Counter)
     admin1: Counter = field(default_factory=Counter)
     points: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def country_code(self) -> str | None:
+        """The country most of the article's places are in."""
+        return self.countries.most_common(1)[0][0] if self.countries else None
 
     def note(self, place: Place) -> None:
         if place.admin1:
             self.admin1[place.admin1] += 1
         if place.feature_code not in ("PCLI", "ADM1"):
             self.points.append((place.latitude, place.longitude))
-        if not self.country_code:
-            self.country_code = place.country_code
+        if place.country_code:
+            # a country named outright ("northeastern Syria") says more than one of its towns
+            self.countries[place.country_code] += 2 if place.feature_code == "PCLI" else 1
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -49,6 +55,8 @@ class PlaceResolver:
              region: bool = False) -> list[tuple[float, Place]]:
         ranked = []
         for place, match in self.gaz.candidates(name):
+            if match < 100 and ctx.country_code and place.country_code != ctx.country_code:
+                continue  # a spelling near-miss abroad is not evidence of anything
             s = match
             if ctx.country_code and place.country_code == ctx.country_code:
                 s += 15
