@@ -79,10 +79,20 @@ def extract(paths: List[Path] = typer.Argument(..., help="pages: .html .md .txt 
 @app.command()
 def ingest(paths: List[Path] = typer.Argument(..., help="files or folders of pages"),
            published: Optional[str] = typer.Option(None, help="publication date YYYY-MM-DD for pages without one"),
-           db: Optional[str] = DbOpt, actors: Optional[List[Path]] = ActorsOpt) -> None:
+           db: Optional[str] = DbOpt, actors: Optional[List[Path]] = ActorsOpt,
+           workers: Optional[int] = typer.Option(None, help="worker processes on this machine (default: up to 2)"),
+           dask: Optional[str] = typer.Option(None, "--dask", help="run on Dask: 'processes' or a scheduler address "
+                                                                     "tcp://host:8786 (pages on shared storage)")) -> None:
     """Store pages (raw bytes kept) and their events; bad pages are recorded and skipped."""
     store = Store(db)
-    report = ingest_paths(paths, store, _pipeline_factory(actors, store), _date(published, "--published"), err)
+    if dask:
+        from .scale import extract_on_dask, store_results
+        stored, dups, fails = store_results(extract_on_dask(expand(paths), dask, published=_date(published, "--published")),
+                                            store)
+        err.print(f"stored {stored} document(s) on Dask ({dask}); {dups} duplicate(s), {fails} failure(s)  [{store.url}]")
+        return
+    report = ingest_paths(paths, store, _pipeline_factory(actors, store), _date(published, "--published"), err,
+                          workers=workers)
     err.print(f"stored {len(report.stored)} document(s) with {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {len(report.failed)} failure(s)  [{store.url}]")
 
