@@ -115,3 +115,14 @@ def test_loaded_dump_rows_are_used_by_the_pipeline(tmp_path):
     assert runner.invoke(app, ["ingest", str(page), "--db", db]).exit_code == 0
     ev = json.loads(runner.invoke(app, ["events", "--db", db]).stdout.splitlines()[0])
     assert ev["place_id"] == "geonames:99999999" and ev["geo_precision"] == 1 and ev["admin1"] == "Aleppo"
+
+
+def test_directional_regions_sit_in_that_part_of_the_governorate():
+    r = PlaceResolver(builtin_gazetteer())
+    west = r.resolve("Aleppo", PlaceContext(), region_text="western Aleppo countryside")
+    east = r.resolve("Aleppo", PlaceContext(), region_text="eastern Aleppo countryside")
+    assert west.geo_precision == east.geo_precision == 3 and west.admin1 == east.admin1 == "Aleppo"
+    assert west.longitude < 37.1 < east.longitude  # Aleppo city is at about 37.16 E
+    nw = r.resolve("Hama", PlaceContext(), region_text="northwestern Hama")
+    gov = builtin_gazetteer().admin1_place("Hama")
+    assert nw.latitude > gov.latitude and nw.longitude < gov.longitude and "northwest" in nw.note

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..extract.lexicon import cues
 from ..records import Place, ResolvedPlace
 from .gazetteer import Gazetteer
+from .regions import direction_of, region_point
 
 PRECISION_BY_CODE = {"ADM1": 3, "ADM2": 2, "ADM3": 2, "RGN": 3, "PCLI": 3, "VAL": 3, "PLN": 3, "RGNE": 3}
 
@@ -91,10 +92,16 @@ class PlaceResolver:
             # a region of a governorate: use the governorate when the anchor is its capital
             gov = self.gaz.admin1_place(place.admin1, place.country_code) if place.feature_code != "ADM1" else place
             base = gov or place
-            return ResolvedPlace(mention=name, location=region_text, place_id=base.id, latitude=base.latitude,
-                                 longitude=base.longitude, admin1=base.admin1 or place.admin1, admin2=base.admin2,
+            lat, lon, where = base.latitude, base.longitude, base.name
+            direction = direction_of(region_text.split()[0]) if region_text.split() else None
+            point = region_point(base.admin1 or place.admin1, direction) if direction else None
+            if point:
+                lat, lon = point
+                where = f"the {direction} of {base.name}"
+            return ResolvedPlace(mention=name, location=region_text, place_id=base.id, latitude=lat,
+                                 longitude=lon, admin1=base.admin1 or place.admin1, admin2=base.admin2,
                                  country=base.country, geo_precision=3, score=score,
-                                 note=f"region '{region_text}' placed at {base.name}")
+                                 note=f"region '{region_text}' placed in {where}")
         precision = PRECISION_BY_CODE.get(place.feature_code, 1)
         note = "" if score >= 100 else f"matched '{name}' to '{place.name}' by spelling"
         if len(ranked) > 1 and ranked[1][0] > score - 5 and ranked[1][1].admin1 != place.admin1:
