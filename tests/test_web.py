@@ -5,7 +5,6 @@ store with the example reports plus a crafted hostile page) serves every test in
 """
 from __future__ import annotations
 
-import shutil
 import socket
 import threading
 import time

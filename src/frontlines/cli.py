@@ -302,7 +302,7 @@ def gazetteer_fetch(codes: List[str] = typer.Argument(..., help="country codes (
         files = fetch(codes, dest, base_url=base_url)
     except (FetchError, ValueError) as e:
         err.print(f"[red]error[/red] {e}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for f in files:
         err.print(f"downloaded {f}")
     if load:

@@ -9,7 +9,7 @@ derived fact keeps a pointer to the text it came from.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -193,8 +193,6 @@ class Event(Record):
         """A report about a region ("western Aleppo"), not about one identified place."""
         return (self.geo_precision or 1) >= 3 and self.place_id is not None
 
-    def key(self) -> tuple:
-        return (self.evidence[0].doc_id, self.event_date, self.location.lower(), self.sub_event_type)
 
 
 class ControlStatement(Record):
@@ -223,9 +221,3 @@ class ControlInterval(Record):
     # "event": a change of control was reported on ``start``; "statement": the holder was only
     # stated on ``start`` ("still in the hands of"), so when it took the place is unknown
     basis: Literal["event", "statement"] = "event"
-
-
-class IngestFailure(Record):
-    path: str
-    error: str
-    at: datetime = Field(default_factory=datetime.utcnow)

@@ -50,7 +50,6 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
             if m.kind == "actor" and m.resolved_id and sent.start_char <= m.start < sent.end_char and m.confidence < 1:
                 add(Proposal(kind="alias", subject=registry.name(m.resolved_id), object=m.text, evidence=_ev(document.id, sent)))
         for k, (pos, aid, surface) in enumerate(acts):
-            tail = text[pos - sent.start_char + len(surface):]
             head = text[:pos - sent.start_char]
             # "HTS (formerly Jabhat al-Nusra ...)"
             if FORMERLY.search(head[-40:]) and k > 0:
@@ -74,7 +73,6 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
                     for s in subjects:
                         add(Proposal(kind="relation", subject=registry.name(s), object=registry.name(acts[k + 1][1]),
                                      relation="member_of", valid_from=on, evidence=_ev(document.id, sent)))
-            del tail
         # "Both groups are a part of X": the two actors of the previous sentence(s)
         m = re.match(r"^\s*(?:both|the two|these) (?:groups|factions) (?:are|were) (?:a |an )?(?:part|members?) of", text, re.I)
         if m and acts:

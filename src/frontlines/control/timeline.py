@@ -38,7 +38,7 @@ class ControlTimeline:
 
     def at(self, day: date) -> list[dict]:
         rows = []
-        for key, ivs in self.intervals.items():
+        for ivs in self.intervals.values():
             current = None
             for iv in ivs:
                 if (iv.start is None or iv.start <= day) and (iv.end is None or day < iv.end):

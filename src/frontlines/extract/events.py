@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
@@ -19,7 +18,7 @@ from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceContext, PlaceResolver
 from ..records import ControlStatement, Document, Event, Evidence, Mention, Proposal, ResolvedPlace, Sentence
 from . import coding
-from .grammar import Clause, build_clause, conjuncts, find_triggers, is_irrealis, path_up
+from .grammar import Clause, build_clause, find_triggers, is_irrealis, path_up
 from .lexicon import cues
 from .timex import When, anaphoric_when, find_when
 

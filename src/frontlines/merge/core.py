@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from ..names import fold
 from ..records import Event
@@ -64,9 +63,9 @@ def _close(a: Event, b: Event) -> bool:
 
 
 def _actors_agree(a: Event, b: Event) -> bool:
-    if a.actor1 == b.actor1:
-        return not (a.actor2 and b.actor2) or a.actor2 == b.actor2 or True
-    return False
+    """Same first actor.  The second may differ: pages name the loser at different levels
+    (a faction on one page, its coalition on another)."""
+    return a.actor1 == b.actor1
 
 
 def _absorb(kept: Event, other: Event, reason: str) -> None:
