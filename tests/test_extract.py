@@ -159,3 +159,11 @@ def test_wire_report_dateline_weekday_fatalities_and_partners(pipeline):
     assert by["Suqaylabiyah"].actor1 == "National Front for Liberation"
     assert by["Idlib"].sub_event_type == "Peaceful protest" and by["Idlib"].event_date == date(2019, 5, 3)
     assert "Khan Sheikhoun" in by and len(events) == 6  # "may try to push toward Khan Sheikhoun" is not an event
+
+
+def test_background_history_is_not_coded_again(pipeline):
+    text = ("HTS captured Idlib city in 2015. In March 2017, rebels seized the town of Suran. "
+            "On February 27, government forces captured the village of Kafr Nabl.")
+    ex = pipeline.extract(doc_from_text(text, published=date(2019, 3, 1)))
+    assert [e.location for e in ex.events] == ["Kafr Nabl"]
+    assert sum("background" in s["why"] for s in ex.skipped) == 2

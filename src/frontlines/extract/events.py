@@ -22,6 +22,8 @@ from .grammar import Clause, build_clause, find_triggers, is_irrealis, path_up
 from .lexicon import cues
 from .timex import When, anaphoric_when, find_when
 
+# a report's past events older than this are background, not news: they are not coded again
+BACKGROUND_DAYS = 60
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
 EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
 STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)(?:\s+the)?\s*$",
@@ -113,15 +115,20 @@ class Extractor:
                     out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
                     continue
                 clauses.append(build_clause(trig))
+            background = bool(when and published and (published - when.day).days > BACKGROUND_DAYS)
             for cl in clauses:
                 if when is None:
                     out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
                                         "why": "no date: the page has no publication date"})
                     continue
+                if background:
+                    out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+                                        "why": f"background: dated {when.text!r}, long before the report"})
+                    continue
                 for ev in self._events(cl, sent, pmentions, used_places, ctx, state, when, document, out,
                                        prev_events):
                     sent_events.append(ev)
-            if not sent_events and when is not None:
+            if not sent_events and when is not None and not background:
                 # no clause names its own place ("an IED planted in the town of Hajin exploded"):
                 # the first event of the sentence takes the sentence's place
                 for cl in clauses:

@@ -26,6 +26,7 @@ _RELATIVE = [
     (re.compile(r"\b(?:earlier|late|later) this month\b|\bthis month\b", re.I), lambda p, m: (p, 3)),
     (re.compile(r"\blast month\b", re.I), lambda p, m: ((p.replace(day=1) - timedelta(days=1)).replace(day=15), 3)),
 ]
+_YEAR_ONLY = re.compile(r"\b(?:in|since|during|by|from|until|of)\s+(?:early |late |mid-)?((?:19|20)\d\d)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:on|last|this|since|late on|early on)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
 
 
@@ -109,4 +110,7 @@ def find_when(text: str, published: date | None) -> When | None:
         d = _full_date(f"{m.group(1)} 15 {m.group(2) or ''}".strip(), published)
         if d:
             return When(d, 3, m.group(0))
+    m = _YEAR_ONLY.search(text)
+    if m:  # "in 2015": a year only; ACLED has no coarser precision than a month, so this marks background
+        return When(date(int(m.group(1)), 7, 1), 3, m.group(0))
     return None
