@@ -241,7 +241,8 @@ def main(argv: list[str] | None = None) -> None:
         qs = queries(rows, args.queries, rng)
         hits: dict[str, list[int]] = {"exact": [0, 0], "respelt": [0, 0], "misspelt": [0, 0]}
         by_path: dict[str, list[float]] = {"exact-key lookup": [], "fuzzy fallback": []}
-        ctx = PlaceContext(country_code="SY")
+        ctx = PlaceContext()
+        ctx.countries["SY"] += 1  # the articles are about Syria
         clock = time.perf_counter
         for kind, text, want in qs:
             t0 = clock()

@@ -126,3 +126,9 @@ def test_directional_regions_sit_in_that_part_of_the_governorate():
     nw = r.resolve("Hama", PlaceContext(), region_text="northwestern Hama")
     gov = builtin_gazetteer().admin1_place("Hama")
     assert nw.latitude > gov.latitude and nw.longitude < gov.longitude and "northwest" in nw.note
+
+
+def test_the_place_inference_is_written_in_the_event_notes(pipeline):
+    text = "On March 2, rebels captured the village of Tell Zzyzxa west of the city of Aleppo."
+    ev = pipeline.extract(doc(text)).events[0]
+    assert "not in the gazetteer; placed at Aleppo (west of)" in ev.notes

@@ -350,4 +350,7 @@ def notes(when: When, actor1: str, cl: Clause, rp, actor2: str, sub: str) -> str
     s = f"On {when.day.isoformat()}{'' if when.precision == 1 else ' (approx.)'}, {actor1} — {verb} — {rp.location}"
     if actor2:
         s += f" (other side: {actor2})"
-    return f"{s}. [{sub}]"
+    s = f"{s}. [{sub}]"
+    if rp.note:  # what the geocoder inferred, for the analyst to check
+        s += f" Location: {rp.note}."
+    return s
