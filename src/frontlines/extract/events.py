@@ -95,11 +95,12 @@ class Extractor:
             elif published:
                 when = When(published, 2, "publication date", explicit=False)
             pmentions = mentions_by_sent[sent.start]
+            self._resolved: dict[tuple, ResolvedPlace] = {}
             if para != getattr(self, "_para", None):
                 self._para, self._para_region = para, None
             for pm in pmentions:
                 if pm.region_text:
-                    r = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+                    r = self._resolve(pm, ctx)
                     if r.place_id:
                         self._para_region = r
             for pm in pmentions:
@@ -257,12 +258,12 @@ class Extractor:
         article is), place it at — in this order — its anchor ('west of X'), a region the sentence
         names, a known town the sentence names, the paragraph's region, or the governorate the
         article is about, with a coarser precision and a note saying so."""
-        rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+        rp = self._resolve(pm, ctx)
         others = [o for o in pmentions if o is not pm and o.token.i != pm.token.i]
-        resolved = [(o, self.places.resolve(o.name, ctx, o.feature, o.region_text)) for o in others]
+        resolved = [(o, self._resolve(o, ctx)) for o in others]
         situating: list[tuple[ResolvedPlace, str]] = []  # what the sentence says the place is in or near
         if anchor is not None:
-            arp = self.places.resolve(anchor[0].name, ctx, anchor[0].feature, anchor[0].region_text)
+            arp = self._resolve(anchor[0], ctx)
             if arp.place_id:
                 situating.append((arp, anchor[1]))
         situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and
@@ -297,6 +298,13 @@ class Extractor:
                     placed.note = rp.note + "; " + placed.note
                 rp = placed
         return rp
+
+    def _resolve(self, pm: PlaceMention, ctx: PlaceContext) -> ResolvedPlace:
+        """One resolution per mention per sentence (the context only grows between sentences)."""
+        key = (pm.start, pm.name, pm.feature, pm.region_text)
+        if key not in self._resolved:
+            self._resolved[key] = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+        return self._resolved[key]
 
     def _stray_namesake(self, rp: ResolvedPlace, ctx: PlaceContext) -> bool:
         """A small place the gazetteer found by name, far from everything else the article names."""
@@ -405,9 +413,9 @@ class Extractor:
                     break
         if not whole_sentence:
             self._membership_change(cl, roles, when, document, sent, out)
+        ev_type, sub = coding.acled_type(cl, roles, self.actors, sent)  # roles' second actor does not change it
         if roles.actor1 and not roles.actor2 and not roles.actor2_name and not roles.civilians:
             # ACLED coders name the other side from the article when the sentence leaves it implied
-            ev_type, sub = coding.acled_type(cl, roles, self.actors, sent)
             by_agreement = sub == "Non-violent transfer of territory" and coding.by_agreement(sent)
             if ev_type in ("Battles", "Explosions/Remote violence") or (
                     sub == "Non-violent transfer of territory" and not by_agreement):
@@ -428,7 +436,6 @@ class Extractor:
                 place = self.places.gaz.get(rp.place_id)
                 if place is not None and rp.geo_precision == 1:
                     ctx.note(place)
-            ev_type, sub = coding.acled_type(cl, roles, self.actors, sent)
             events.append(self._make_event(document, sent, cl, roles, rp, when, ev_type, sub))
         return events
 
@@ -498,7 +505,7 @@ class Extractor:
             if not holder or not cands:
                 continue
             pm = cands[-1]
-            rp = self.places.resolve(pm.name, ctx, pm.feature, pm.region_text)
+            rp = self._resolve(pm, ctx)
             out.control.append(ControlStatement(
                 place=rp.location, holder=self.actors.registry.name(holder), on=when.day, place_id=rp.place_id,
                 latitude=rp.latitude, longitude=rp.longitude,

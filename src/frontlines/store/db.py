@@ -187,6 +187,11 @@ class Store:
         with self.session() as s:
             return list(s.scalars(select(DocumentRow.id).where(DocumentRow.extracted.is_(False))))
 
+    def version(self) -> tuple:
+        """Changes whenever a document is added or removed (for caches of derived views)."""
+        with self.session() as s:
+            return tuple(s.execute(select(func.count(DocumentRow.id), func.max(DocumentRow.ingested_at))).one())
+
     def get_document(self, doc_id: str) -> Document | None:
         with self.session() as s:
             row = s.get(DocumentRow, doc_id)
