@@ -294,7 +294,7 @@ class Extractor:
                 placed = self.places.near(pm.name, base, how)
                 if base is gov:
                     placed.geo_precision = 3
-                if rp.note:
+                if rp.note and rp.note != "not in the gazetteer":  # near() says that already
                     placed.note = rp.note + "; " + placed.note
                 rp = placed
         return rp
