@@ -158,5 +158,6 @@ def test_implied_other_side_comes_from_the_article(pipeline):
             "Kafr Zita after an agreement with the local council.")
     by = {e.location: e for e in pipeline.extract(doc(text, published=date(2019, 8, 25))).events}
     assert by["Morek"].actor2 == "Jaysh al-Izza" and by["Latamna"].actor2 == "Jaysh al-Izza"
+    assert "inferred from the article" in by["Morek"].notes
     assert by["Kafr Zita"].actor2 == ""  # a transfer by agreement names its own counterpart
     assert by["Kafr Zita"].sub_event_type == "Non-violent transfer of territory"

@@ -28,6 +28,7 @@ class Roles:
     assoc2: list[str] = field(default_factory=list)
     recipient: bool = False
     civilians: bool = False
+    actor2_inferred: bool = False  # named from the article, not the sentence
 
 
 def _sentence_phrase_actor(sent: Span, actors, state, head_lemmas: set[str], prep: str) -> str | None:
@@ -345,11 +346,11 @@ def cited_sources(sent: Span) -> list[str]:
     return out
 
 
-def notes(when: When, actor1: str, cl: Clause, rp, actor2: str, sub: str) -> str:
+def notes(when: When, actor1: str, cl: Clause, rp, actor2: str, sub: str, inferred: bool = False) -> str:
     verb = cl.trigger.token.lemma_
     s = f"On {when.day.isoformat()}{'' if when.precision == 1 else ' (approx.)'}, {actor1} — {verb} — {rp.location}"
     if actor2:
-        s += f" (other side: {actor2})"
+        s += f" (other side: {actor2}{', inferred from the article' if inferred else ''})"
     s = f"{s}. [{sub}]"
     if rp.note:  # what the geocoder inferred, for the analyst to check
         s += f" Location: {rp.note}."

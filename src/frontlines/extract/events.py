@@ -420,6 +420,7 @@ class Extractor:
             if ev_type in ("Battles", "Explosions/Remote violence") or (
                     sub == "Non-violent transfer of territory" and not by_agreement):
                 roles.actor2 = self.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day)
+                roles.actor2_inferred = roles.actor2 is not None
         places = self._event_places(cl, pmentions, whole_sentence)
         places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
         if not places:
@@ -482,7 +483,7 @@ class Extractor:
             civilian_targeting="Civilian targeting" if ev_type == "Violence against civilians" else "",
             location=rp.location, admin1=rp.admin1, admin2=rp.admin2, country=rp.country or "",
             latitude=rp.latitude, longitude=rp.longitude, geo_precision=rp.geo_precision, place_id=rp.place_id,
-            source="; ".join(dict.fromkeys(src)), notes=coding.notes(when, actor1, cl, rp, actor2, sub),
+            source="; ".join(dict.fromkeys(src)), notes=coding.notes(when, actor1, cl, rp, actor2, sub, roles.actor2_inferred),
             confidence=round(min(conf, 0.95), 2),
             evidence=[Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)],
             territorial=sub in coding.TERRITORIAL)
