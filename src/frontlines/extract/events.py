@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span, Token
 
 from ..actors.resolve import ActorResolver
 from ..places.gazetteer import COUNTRIES
-from ..places.resolve import PlaceContext, PlaceResolver
+from ..places.resolve import PlaceContext, PlaceResolver, km
 from ..records import ControlStatement, Document, Event, Evidence, Mention, Proposal, ResolvedPlace, Sentence
 from . import coding
 from .grammar import Clause, build_clause, find_triggers, is_irrealis, path_up
@@ -270,10 +270,11 @@ class Extractor:
                       (o.region_text or (orp.geo_precision or 1) >= 2 or o.feature in ("valley", "plain"))]
         if rp.place_id and rp.latitude is not None:
             # the place must lie where the sentence says: in the named governorate/region or near the anchor
-            near = next((r for r, _ in situating if r.admin1), None)
-            if near is not None and near.latitude is not None and _km(rp, near) > 80 and near.admin1 != rp.admin1:
+            near = next((r for r, _ in situating if r.admin1 and r.latitude is not None), None)
+            dist = km((rp.latitude, rp.longitude), (near.latitude, near.longitude)) if near is not None else 0.0
+            if near is not None and dist > 80 and near.admin1 != rp.admin1:
                 rp = ResolvedPlace(mention=pm.name, location=pm.name,
-                                   note=f"gazetteer namesake {rp.place_id} lies {int(_km(rp, near))} km from {near.location}")
+                                   note=f"gazetteer namesake {rp.place_id} lies {int(dist)} km from {near.location}")
             elif near is None and self._stray_namesake(rp, ctx):
                 rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                    note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) is far from "
@@ -316,7 +317,7 @@ class Extractor:
         if len(ctx.points) < 3 or ctx.admin1.get(place.admin1, 0) >= 1:
             return False  # too little context to call it astray, or the article names its governorate
         others = [pt for pt in ctx.points if pt != (place.latitude, place.longitude)]
-        close = min(_km(rp, ResolvedPlace(mention="", location="", latitude=a, longitude=b)) for a, b in others)
+        close = min(km((rp.latitude, rp.longitude), pt) for pt in others)
         return close > 100
 
     def _article_governorate(self, ctx: PlaceContext) -> ResolvedPlace | None:
@@ -511,14 +512,6 @@ class Extractor:
                 place=rp.location, holder=self.actors.registry.name(holder), on=when.day, place_id=rp.place_id,
                 latitude=rp.latitude, longitude=rp.longitude,
                 evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
-
-
-def _km(a: ResolvedPlace, b: ResolvedPlace) -> float:
-    import math
-    p = math.pi / 180
-    h = (math.sin((b.latitude - a.latitude) * p / 2) ** 2 + math.cos(a.latitude * p) * math.cos(b.latitude * p)
-         * math.sin((b.longitude - a.longitude) * p / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))
 
 
 def _in_attribution(tok: Token) -> bool:

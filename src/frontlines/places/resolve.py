@@ -40,7 +40,8 @@ class PlaceContext:
             self.countries[place.country_code] += 2 if place.feature_code == "PCLI" else 1
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in km between two (lat, lon) points."""
     p = math.pi / 180
     h = (math.sin((b[0] - a[0]) * p / 2) ** 2
          + math.cos(a[0] * p) * math.cos(b[0] * p) * math.sin((b[1] - a[1]) * p / 2) ** 2)
@@ -66,7 +67,7 @@ class PlaceResolver:
             if place.admin1 and ctx.admin1.get(place.admin1):
                 s += 8 + min(4, ctx.admin1[place.admin1])
             if ctx.points and place.feature_class in ("P", "S", "T", "H"):
-                d = min(_km((place.latitude, place.longitude), pt) for pt in ctx.points)
+                d = min(km((place.latitude, place.longitude), pt) for pt in ctx.points)
                 s += 10 if d < 30 else 5 if d < 80 else 0
             if feature:
                 classes = self.features.get(feature, [])
