@@ -153,6 +153,36 @@ def _weapon_class(cl: Clause) -> str | None:
     return None
 
 
+def _instrument(cl: Clause) -> str | None:
+    """'air' or 'ground' when the clause names the weapon it was done with ("with shells", "using drones")."""
+    c = cues()
+    subj = cl.subject
+    if subj is not None and not cl.passive and cl.trigger.token is cl.trigger.verb:
+        # "Turkish drones targeted a car", "missiles hit the base": the subject is the weapon
+        lemma = subj.lemma_.lower().split()[-1] if subj.lemma_.strip() else ""
+        lemma = lemma[:-1] if lemma.endswith("s") and lemma[:-1] in c["air_words"] | c["ground_fire_words"] else lemma
+        if lemma in c["air_words"]:
+            return "air"
+        if lemma in c["ground_fire_words"]:
+            return "ground"
+    for prep, obj in cl.preps:
+        if prep not in ("with", "using", "by"):
+            continue
+        words = {t.lemma_.lower() for t in obj.subtree} | {t.lower_ for t in obj.subtree}
+        if words & c["air_words"] and not words & {"missile", "rocket"}:
+            return "air"
+        if words & c["ground_fire_words"]:
+            return "ground"
+    for t in cl.tokens:  # "using drones": a participle whose object is the weapon
+        if t.lemma_.lower() in ("use", "fire") and t.dep_ in ("advcl", "xcomp", "acl"):
+            words = {g.lemma_.lower() for g in t.subtree}
+            if words & c["air_words"]:
+                return "air"
+            if words & c["ground_fire_words"]:
+                return "ground"
+    return None
+
+
 def _victims_are_combatants(cl: Clause) -> bool:
     combat = cues()["combatant_words"]
     return any(t.dep_ in ("dobj", "nsubjpass", "conj", "appos") and t.lemma_.lower() in combat for t in cl.tokens) or \
@@ -209,12 +239,16 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
     if cls in ("airstrike", "shell"):
         air = _has_any(sent, c["air_words"])
         ground = _has_any(sent, c["ground_fire_words"])
+        if cls == "airstrike" and cl.trigger.token.lemma_.lower() == "raid" and not air:
+            return "Battles", "Armed clash"  # a raid on the ground
         if cls == "airstrike" and (air or not ground):
             return "Explosions/Remote violence", "Air/drone strike"
         if cls == "shell" and air and not ground:
             return "Explosions/Remote violence", "Air/drone strike"
         return "Explosions/Remote violence", "Shelling/artillery/missile attack"
     if cls == "explode":
+        if _has_any(sent, c["air_words"]) and not _has_any(sent, c["ied_words"] | c["suicide_words"]):
+            return "Explosions/Remote violence", "Air/drone strike"  # "aerial bombing"
         if _has_any(sent, c["suicide_words"]):
             return "Explosions/Remote violence", "Suicide bomb"
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
@@ -227,6 +261,12 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Protests", "Peaceful protest"
     if cls == "riot":
         return "Riots", "Violent demonstration"
+    weapon = _instrument(cl) if cls in ("clash", "kill") else None
+    if weapon:
+        # "attacked the houses with shells", "targeted the village with drones": the weapon codes the event
+        if weapon == "air":
+            return "Explosions/Remote violence", "Air/drone strike"
+        return "Explosions/Remote violence", "Shelling/artillery/missile attack"
     if cls == "clash" and r.civilians:
         return "Violence against civilians", "Attack"
     weapon = _weapon_class(cl) if cls == "kill" else None

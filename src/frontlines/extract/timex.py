@@ -28,6 +28,12 @@ _RELATIVE = [
 ]
 _YEAR_ONLY = re.compile(r"\b(?:in|since|during|by|from|until|of)\s+(?:early |late |mid-)?((?:19|20)\d\d)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:on|last|this|since|late on|early on)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
+_BARE_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)  # "said Saturday", "Saturday's attack"
+# "occupied since 2014", "the biggest gain since the invasion began on Wednesday": the start of a state or a
+# comparison, not when this sentence's event happened; masked up to the clause's end
+_DATE_WORD = rf"(?:{MONTHS}|" + "|".join(WEEKDAYS) + r"|(?:19|20)\d\d|yesterday|week|month|year)"
+_SINCE = re.compile(rf"\bsince\s+(?:(?:the|early|late|mid-?)\s+)?(?:[\w'’-]+\s+){{0,5}}?(?:(?:on|in|last)\s+)?"
+                    rf"{_DATE_WORD}\b(?:\s+\d{{1,2}}\b)?(?:,?\s+(?:19|20)\d\d\b)?", re.I)
 
 
 # "BEIRUT, May 9, 2019 (Reuters) — ": when the report was filed, not when the event happened
@@ -89,13 +95,14 @@ def anaphoric_when(text: str, last: When | None) -> When | None:
 def find_when(text: str, published: date | None) -> When | None:
     """The most specific date expression in ``text`` (a sentence), a leading dateline aside."""
     text = DATELINE_PREFIX.sub("", text)
+    text = _SINCE.sub(lambda m: " " * len(m.group(0)), text)
     m = _FULL.search(text)
     if m:
         d = _full_date(m.group(0), published)
         if d:
             return When(d, 1, m.group(0))
     if published:
-        m = _WEEKDAY.search(text)
+        m = _WEEKDAY.search(text) or _BARE_WEEKDAY.search(text)
         if m:
             target = WEEKDAYS.index(m.group(1).lower())
             back = (published.weekday() - target) % 7

@@ -1,0 +1,77 @@
+"""Summary events: a country- or region-level report of what the article also reports place by place.
+
+Reports open with a summary ("Turkish troops pressed their offensive in north-eastern Syria") and then
+name the places; an analyst codes the places, not the summary.  Run on one document's events:
+
+- an event placed only at a country ("Syria", "eastern Syria") is not coded (ACLED codes a place);
+- an event placed at a region or governorate is folded into an event of the same type, around the same
+  day, at a named place inside that region: its sentence becomes more evidence of that event;
+- one sentence naming several regions and no place ("an offensive in A, B and C provinces") yields no event.
+
+Every dropped event is recorded with the reason, so the analyst can see what was left out.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..names import fold
+from ..places.gazetteer import Gazetteer
+from ..records import Event
+
+REGION_CODES = {"ADM1", "ADM2", "ADM3", "RGN", "RGNE", "PCLI", "VAL", "PLN"}
+
+
+def _kind(ev: Event, gaz: Gazetteer, countries: set[str]) -> str:
+    """'country', 'region' or 'place'."""
+    place = gaz.get(ev.place_id)
+    if place is not None and place.feature_code.startswith("PCL"):
+        return "country"
+    words = fold(ev.location).split()
+    # "Syria", "eastern Syria", "north-eastern Syria", "the south of Lebanon"
+    if words and (" ".join(words) in countries or (len(words) <= 4 and (words[-1] in countries or
+                                                                       " ".join(words[-2:]) in countries))):
+        return "country"
+    # a region the text names ("the northern Hama countryside", "Gezira province"); a village the
+    # gazetteer lacks, placed in its region for want of better, is still a place
+    if place is not None and ((ev.geo_precision or 1) >= 3 or place.feature_code in REGION_CODES):
+        return "region"
+    return "place"
+
+
+def _near_day(a: Event, b: Event) -> bool:
+    return abs((a.event_date - b.event_date).days) <= 1
+
+
+def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict]) -> list[Event]:
+    kinds = {id(ev): _kind(ev, gaz, country_names) for ev in events}
+    keep: list[Event] = []
+    by_sentence: dict[tuple, list[Event]] = defaultdict(list)
+    for ev in events:
+        by_sentence[(ev.evidence[0].doc_id, ev.evidence[0].start)].append(ev)
+    for ev in events:
+        kind = kinds[id(ev)]
+        text = ev.evidence[0].text if ev.evidence else ""
+        if kind == "country":
+            skipped.append({"sentence": text, "trigger": ev.sub_event_type,
+                            "why": f"too vague: placed only at the country ('{ev.location}')"})
+            continue
+        if kind == "region":
+            finer = [o for o in events if kinds[id(o)] == "place" and o.event_type == ev.event_type and _near_day(o, ev)
+                     and (not ev.admin1 or o.admin1 == ev.admin1)]
+            if finer:
+                target = finer[0]
+                for e in ev.evidence:
+                    if all(e.start != k.start for k in target.evidence):
+                        target.evidence.append(e)
+                target.fatalities = max(target.fatalities, ev.fatalities)
+                skipped.append({"sentence": text, "trigger": ev.sub_event_type,
+                                "why": f"summary: '{ev.location}' is reported place by place (kept as evidence "
+                                       f"of the event at {target.location})"})
+                continue
+            siblings = by_sentence[(ev.evidence[0].doc_id, ev.evidence[0].start)]
+            if len(siblings) >= 2 and all(kinds[id(o)] != "place" for o in siblings):
+                skipped.append({"sentence": text, "trigger": ev.sub_event_type,
+                                "why": "too vague: several regions named and no place"})
+                continue
+        keep.append(ev)
+    return keep

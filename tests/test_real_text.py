@@ -1,0 +1,91 @@
+"""Sentence styles of real reporting, each written for this project (no corpus text): the mechanisms
+that carry extraction beyond the pages it was built on."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from frontlines.extract.timex import find_when
+
+from .test_extract import doc_from_text
+
+
+def ents(pipeline, text):
+    return [(e.text, e.label_) for e in pipeline.nlp(text).ents]
+
+
+def events(pipeline, text, published=date(2021, 5, 8)):
+    return pipeline.extract(doc_from_text(text, published)).events
+
+
+# ---- places the gazetteer lacks, recognised by their frame ------------------------------------
+@pytest.mark.parametrize("text, names", [
+    ("Gunmen raided the villages of Umm Zelta, Bir Hamdan and Tal al-Ghurab at dawn.",
+     ["Umm Zelta", "Bir Hamdan", "Tal al-Ghurab"]),
+    ("Two bombs fell on Nyaung Zin village in Wetlet Township, Sagaing Region.", ["Nyaung Zin", "Wetlet", "Sagaing"]),
+    ("Insurgents overran Gashigar town in Borno State on Monday.", ["Gashigar", "Borno"]),
+    ("Troops entered the town of Sabon-Kafi and the hamlet of Dar el-Mahdi.", ["Sabon-Kafi", "Dar el-Mahdi"]),
+])
+def test_framed_place_names_are_places(pipeline, text, names):
+    found = ents(pipeline, text)
+    for n in names:
+        assert (n, "PLACE") in found, found
+
+
+def test_a_framed_list_does_not_swallow_an_actor(pipeline):
+    found = ents(pipeline, "the Islamic State group seized the village of Qarrat Shams")
+    assert ("Qarrat Shams", "PLACE") in found and all(label != "PLACE" or "Islamic" not in t for t, label in found)
+
+
+def test_every_place_of_a_list_gets_its_event(pipeline):
+    evs = events(pipeline, "Syrian government forces captured the villages of Umm Zelta, Bir Hamdan and "
+                           "Tal al-Ghurab in the northern Hama countryside on Friday.")
+    assert {e.location for e in evs} >= {"Umm Zelta", "Bir Hamdan", "Tal al-Ghurab"}
+    assert all(e.sub_event_type == "Government regains territory" for e in evs)
+
+
+# ---- dates: a 'since' clause is not the event's date ------------------------------------------
+def test_since_clauses_do_not_date_the_event():
+    pub = date(2019, 10, 12)
+    assert find_when("The rebels, entrenched in the town since 2014, lost it on Saturday.", pub).day == date(2019, 10, 12)
+    assert find_when("Troops entered the town, their biggest gain since the offensive began on Wednesday.", pub) is None
+    assert find_when("The monitor said Thursday that fighters captured the hill.", pub).day == date(2019, 10, 10)
+
+
+def test_a_since_clause_does_not_make_the_main_clause_background(pipeline):
+    evs = events(pipeline, "Rebels occupying the village of Kafr Zelta since 2014 were driven out by Syrian "
+                           "government forces on Friday.", date(2021, 5, 8))
+    assert [e.event_date for e in evs] == [date(2021, 5, 7)]
+
+
+# ---- the verbs of real reporting -----------------------------------------------------------------
+def test_a_town_that_fell_to_a_group_was_taken_by_it(pipeline):
+    evs = events(pipeline, "The town of Kafr Zelta fell to Hayat Tahrir al-Sham on Friday after heavy fighting.")
+    assert [(e.sub_event_type, e.actor1) for e in evs] == [("Non-state actor overtakes territory", "Hay'at Tahrir al-Sham")]
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("Turkish forces attacked the village of Umm Zelta with artillery shells on Friday.", "Shelling/artillery/missile attack"),
+    ("Turkish drones targeted a car in the village of Umm Zelta on Friday.", "Air/drone strike"),
+])
+def test_the_weapon_codes_an_attack(pipeline, text, sub):
+    evs = events(pipeline, text)
+    assert [e.sub_event_type for e in evs] == [sub]
+
+
+# ---- no summary duplicates -------------------------------------------------------------------------
+def test_a_country_level_summary_is_not_an_event(pipeline):
+    text = ("Turkish forces attacked Kurdish positions in north-eastern Syria on Friday.\n\n"
+            "Turkish forces captured the village of Umm Zelta on Friday, the monitor said.")
+    ex = pipeline.extract(doc_from_text(text, date(2021, 5, 8)))
+    assert [e.location for e in ex.events] == ["Umm Zelta"]
+    assert any("too vague" in s["why"] for s in ex.skipped)
+
+
+def test_a_region_level_report_is_folded_into_the_place_inside_it(pipeline):
+    text = ("Government forces attacked rebel positions in the northern Hama countryside on Friday. "
+            "They attacked the village of Kafr Zita on Friday.")
+    ex = pipeline.extract(doc_from_text(text, date(2021, 5, 8)))
+    assert [e.location for e in ex.events] == ["Kafr Zita"]
+    assert len(ex.events[0].evidence) == 2
