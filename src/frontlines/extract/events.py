@@ -19,7 +19,9 @@ from ..places.resolve import PlaceContext, PlaceResolver, km
 from ..records import ControlStatement, Document, Event, Evidence, Mention, Proposal, ResolvedPlace, Sentence
 from . import coding
 from .grammar import Clause, build_clause, find_triggers, is_irrealis, path_up
+from .context import Resources
 from .lexicon import cues
+from .place_mentions import PlaceMention, place_mentions, regional
 from .timex import When, anaphoric_when, find_when
 
 # a report's past events older than this are background, not news: they are not coded again
@@ -28,17 +30,6 @@ CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|
 EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
 STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)(?:\s+the)?\s*$",
                         re.I)
-
-
-@dataclass
-class PlaceMention:
-    token: Token
-    name: str
-    feature: str | None = None
-    region_text: str | None = None  # "northwestern Hama", "the western Aleppo countryside"
-    start: int = 0
-    end: int = 0
-    near: str | None = None  # "south of": the event happened near this place, not in it
 
 
 @dataclass
@@ -60,6 +51,7 @@ class Extractor:
         self.actors = actors
         self.places = places
         self.cue = cues()
+        self.res = Resources(actors, places, self.cue)
 
     # ------------------------------------------------------------------------------------
     def extract(self, document: Document, sdoc: Doc | None = None) -> Extraction:
@@ -71,7 +63,7 @@ class Extractor:
         paras = _paragraph_starts(document.article)
         state = self.actors.start_document(sdoc, document, out)
         ctx = PlaceContext()
-        mentions_by_sent = {s.start: self._place_mentions(s) for s in sdoc.sents}
+        mentions_by_sent = {s.start: place_mentions(self.res, s) for s in sdoc.sents}
         self._prime_context(mentions_by_sent, ctx)
         state.country = COUNTRIES.get(ctx.country_code or "")
         para_when: dict[int, When] = {}
@@ -158,91 +150,6 @@ class Extractor:
         return out
 
     # ------------------------------------------------------------------------------------
-    def _place_mentions(self, sent: Span) -> list[PlaceMention]:
-        feats = self.cue["feature_words"]
-        dirs = self.cue["direction_words"]
-        country = self.cue["countryside_words"]
-        out = []
-        for tok in sent:
-            feature = None
-            head = tok.head
-            if head.lower_ == "of" and head.head.lemma_.lower() in feats and tok.dep_ == "pobj":
-                feature = head.head.lemma_.lower()
-            elif tok.dep_ in ("conj", "appos"):  # "the towns of X, Y and Z"
-                first = tok
-                while first.dep_ in ("conj", "appos") and first.head is not first:
-                    first = first.head
-                if first.head.lower_ == "of" and first.head.head.lemma_.lower() in feats:
-                    feature = first.head.head.lemma_.lower()
-            is_place = tok.ent_type_ == "PLACE" or (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B"
-                                                    and not _modifier(tok))
-            if not is_place and feature and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and tok.text[:1].isupper() \
-                    and tok.ent_type_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
-                is_place = True  # "the village of Kafr Batikh": a name the gazetteer may lack
-            landmark = self._landmark(tok)
-            if landmark is not None and not any(pm.start == landmark.start_char for pm in out):
-                out.append(PlaceMention(tok, landmark.text, tok.lemma_.lower(), None,
-                                        landmark.start_char, landmark.end_char))
-                continue
-            if not is_place or tok.ent_type_ == "ACTOR":
-                continue
-            if _in_attribution(tok):
-                continue  # "according to the White Helmets", "citing sources in Idlib": who reports, not where
-            if tok.head.lemma_.lower() in self.cue["media_words"] or \
-                    (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in self.cue["media_words"]):
-                continue  # "al-Mayadeen TV" is an outlet, not a place
-            if tok.ent_type_ == "PLACE":
-                span = sent.doc[tok.i:tok.i + 1]
-            else:
-                ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
-                if ent is not None and ent.label_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
-                    span = ent
-                else:
-                    left = tok.i
-                    while left > sent.start and sent.doc[left - 1].head.i == tok.i and \
-                            sent.doc[left - 1].dep_ in ("compound", "punct", "amod") and \
-                            (sent.doc[left - 1].text[:1].isupper() or sent.doc[left - 1].text in ("-", "al", "el")):
-                        left -= 1
-                    span = sent.doc[left:tok.i + 1]
-                if any(pm.start == span.start_char for pm in out):
-                    continue
-            name = span.text
-            region = None
-            # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
-            prev = sent.doc[span.start - 1] if span.start > sent.start else None
-            nxt = sent.doc[span.end] if span.end < sent.end else None
-            if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV"):
-                region = f"{prev.text} {name}"
-                if nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"}:
-                    region += f" {nxt.text}"
-            elif nxt is not None and nxt.lemma_.lower() in country:
-                region = f"{name} {nxt.text}"
-            if nxt is not None and nxt.lower_ in ("province", "governorate") and not region:
-                region = f"{name} {nxt.text}"
-            start = span.start_char if region is None or prev is None or not region.startswith(prev.text) else prev.idx
-            end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
-            out.append(PlaceMention(tok, name, feature, region, start, end))
-        return out
-
-    def _regional(self, pm: PlaceMention) -> bool:
-        """An area rather than a point: 'northwestern Hama', 'the al-Ghab plain', a governorate."""
-        if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area"):
-            return True
-        exact = self.places.gaz.exact(pm.name)
-        return bool(exact) and all(p.feature_class == "L" or p.feature_code in ("ADM1", "ADM2", "PCLI")
-                                   for p in exact)
-
-    def _landmark(self, tok: Token) -> Span | None:
-        """'the Salba hill', 'the 111th Regiment base', 'Tabqa dam': a feature noun named by its modifiers."""
-        if tok.lemma_.lower() not in self.cue["landmark_words"] or tok.ent_type_ == "PLACE":
-            return None
-        mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nummod") and
-                (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE")
-                and not _nationality(c, self.actors.registry)]
-        if not mods:
-            return None
-        return tok.doc[min(m.left_edge.i for m in mods):tok.i + 1]
-
     def _prime_context(self, mentions_by_sent: dict, ctx: PlaceContext) -> None:
         """The article's country and governorates, from names that resolve without doubt."""
         for ms in mentions_by_sent.values():
@@ -385,13 +292,13 @@ class Extractor:
             rest = [pm for pm in chosen if pm.token.i not in in_subject]
             if rest:
                 chosen = rest
-        if anchors and (not chosen or all(self._regional(pm) for pm in chosen)):
+        if anchors and (not chosen or all(regional(self.res, pm) for pm in chosen)):
             # "south of the town of Latamna in northern Hama": near the town beats the region
             pm, how = anchors[0]
             pm.near = how
             return [(pm, None)]
         # a region named beside a precise place only situates it ("in the northern Hama countryside")
-        precise = [pm for pm in chosen if not self._regional(pm)]
+        precise = [pm for pm in chosen if not regional(self.res, pm)]
         if precise:
             chosen = precise
         anchor = anchors[0] if anchors else None
@@ -512,30 +419,6 @@ class Extractor:
                 place=rp.location, holder=self.actors.registry.name(holder), on=when.day, place_id=rp.place_id,
                 latitude=rp.latitude, longitude=rp.longitude,
                 evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
-
-
-def _in_attribution(tok: Token) -> bool:
-    for anc in tok.ancestors:
-        if anc.lower_ in ("according", "citing") or (anc.lower_ == "to" and anc.head.lower_ == "according"):
-            return True
-        if anc.pos_ == "VERB":
-            return False
-    return False
-
-
-def _nationality(tok: Token, registry) -> bool:
-    """'Turkish' in 'the Turkish base' is whose base, not its name."""
-    w = tok.text
-    return bool(registry.by_demonym(w)) or (tok.ent_type_ == "NORP" and w.lower().endswith(
-        ("ish", "ian", "ese", "ean", "ani", "ic", "i", "an")))
-
-
-def _modifier(tok: Token) -> bool:
-    """'US' in 'the US-backed SDF', 'Turkish' in 'Turkish forces': a name used as a modifier."""
-    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if nxt is not None and nxt.text == "-":
-        return True
-    return tok.dep_ in ("npadvmod", "amod", "poss") or tok.ent_type_ == "NORP"
 
 
 def _absorb(kept: Event, new: Event) -> None:
