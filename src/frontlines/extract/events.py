@@ -6,10 +6,12 @@ explicit records (context.py), nothing is kept on ``self``:
 
   place_mentions.py      where each sentence names a place (the whole document first: it primes
                          the article's country and governorates, event_places.prime_context)
+  sentence_dates.py      the day each sentence speaks of
   event_places.py        the paragraph's region; where, in context, each event happened
   control_statements.py  "X, still in the hands of Y": a holder stated without an event
+  clauses.py             triggers, minus the planned/rumoured/negated and the background ones
 
-Dates, clauses, roles, event assembly and the document merge are the functions below, for now.
+Roles, event assembly and the document merge are the functions below, for now.
 """
 from __future__ import annotations
 
@@ -24,13 +26,15 @@ from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceResolver
 from ..records import ControlStatement, Document, Event, Evidence, Mention, Proposal, ResolvedPlace, Sentence
 from . import coding
+from .clauses import sentence_clauses
 from .context import DocContext, Resources, SentenceContext, para_of, paragraph_starts
 from .control_statements import control_statements
 from .event_places import event_places, note_paragraph_region, prime_context, resolve_place
-from .grammar import Clause, build_clause, find_triggers, is_irrealis
+from .grammar import Clause
 from .lexicon import cues
 from .place_mentions import place_mentions
-from .timex import When, anaphoric_when, find_when
+from .sentence_dates import sentence_when
+from .timex import When
 
 
 @dataclass
@@ -88,52 +92,6 @@ class Extractor:
             self.actors.end_sentence(dc.actor_state, sent_events)
         out.events = list(dc.doc_events.values())
         return out
-
-
-EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
-
-
-def sentence_when(dc: DocContext, text: str, para: int) -> When | None:
-    published = dc.document.meta.published
-    para_when = dc.para_when
-    when = anaphoric_when(text, dc.last_when) or find_when(text, published)
-    if when:
-        para_when[para] = when
-        dc.last_when = when
-    elif EARLIER.match(text) and para_when.get(para):
-        when = When(para_when[para].day, 2, "earlier")
-    elif para in para_when:
-        when = para_when[para]
-    elif published:
-        when = When(published, 2, "publication date", explicit=False)
-    return when
-
-
-# a report's past events older than this are background, not news: they are not coded again
-BACKGROUND_DAYS = 60
-
-
-def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
-    """The clauses of the sentence to code as events (none for an undated or background sentence)."""
-    sent, when, out = s.sent, s.when, dc.out
-    published = dc.document.meta.published
-    clauses = []
-    for trig in find_triggers(sent):
-        why = is_irrealis(trig, sent)
-        if why:
-            out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
-            continue
-        clauses.append(build_clause(trig))
-    background = bool(when and published and (published - when.day).days > BACKGROUND_DAYS)
-    if when is None:
-        why = "no date: the page has no publication date"
-    elif background:
-        why = f"background: dated {when.text!r}, long before the report"
-    else:
-        return clauses
-    for cl in clauses:
-        out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": why})
-    return []
 
 
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
