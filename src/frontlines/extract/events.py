@@ -12,8 +12,7 @@ explicit records (context.py), nothing is kept on ``self``:
   clauses.py             triggers, minus the planned/rumoured/negated and the background ones
   roles_step.py          who did what to whom, the ACLED type, membership changes (coding.py)
   assemble.py            one ACLED-coded Event per place of a clause
-
-The document merge is the functions below, for now.
+  doc_merge.py           fatalities to events; the same place on the same day is one event
 """
 from __future__ import annotations
 
@@ -25,11 +24,11 @@ from ..actors.resolve import ActorResolver
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceResolver
 from ..records import ControlStatement, Document, Event, Mention, Proposal, Sentence
-from . import coding
 from .assemble import clause_events
 from .clauses import sentence_clauses
 from .context import DocContext, Resources, SentenceContext, para_of, paragraph_starts
 from .control_statements import control_statements
+from .doc_merge import merge_sentence_events
 from .event_places import note_paragraph_region, prime_context
 from .lexicon import cues
 from .place_mentions import place_mentions
@@ -91,35 +90,3 @@ class Extractor:
             self.actors.end_sentence(dc.actor_state, sent_events)
         out.events = list(dc.doc_events.values())
         return out
-
-
-def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[Event]) -> None:
-    sent, si = s.sent, s.index
-    # fatalities named in the sentence go to its first event; "... were killed in the fighting"
-    # with no event of its own goes to the previous sentence's event in the same paragraph
-    deaths = coding.fatalities(sent.text)
-    if deaths and sent_events:
-        sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
-    elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(sent.text):
-        dc.prev_events[0].fatalities = max(dc.prev_events[0].fatalities, deaths)
-    for ev in sent_events:
-        key = (ev.location.lower(), ev.event_date)
-        if key in dc.doc_events:
-            absorb(dc.doc_events[key], ev)
-        else:
-            dc.doc_events[key] = ev
-    if sent_events:
-        dc.prev_events, dc.prev_si = sent_events, si
-
-
-def absorb(kept: Event, new: Event) -> None:
-    """Same place, same day, same document: one event, every sentence kept as evidence."""
-    for e in new.evidence:
-        if all(e.start != k.start for k in kept.evidence):
-            kept.evidence.append(e)
-    kept.actor2 = kept.actor2 or new.actor2
-    kept.inter2 = kept.inter2 if kept.inter2 is not None else new.inter2
-    kept.fatalities = max(kept.fatalities, new.fatalities)
-    srcs = [s for s in (kept.source.split("; ") + new.source.split("; ")) if s]
-    kept.source = "; ".join(dict.fromkeys(srcs))
-    kept.confidence = round(min(0.95, max(kept.confidence, new.confidence) + 0.05), 2)
