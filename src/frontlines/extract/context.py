@@ -1,0 +1,74 @@
+"""The records the extraction steps share, instead of state kept on ``self``.
+
+``Resources`` is what every step may consult and never changes: the actor resolver, the place
+resolver and the lexicon cues.  ``DocContext`` is the document's running context — its place
+context, actor state, current paragraph and its region, the last dates, the previous sentence's
+events and the events kept so far — which steps read and extend sentence after sentence.
+``SentenceContext`` is one sentence's: its span, paragraph, place mentions, date, the places its
+events have used and the resolution of each mention (one per mention per sentence).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spacy.tokens import Span
+
+from ..actors.resolve import ActorResolver, DocState
+from ..places.resolve import PlaceContext, PlaceResolver
+from ..records import Document, Event, ResolvedPlace
+from .timex import When
+
+if TYPE_CHECKING:
+    from .events import Extraction
+    from .place_mentions import PlaceMention
+
+
+@dataclass(frozen=True)
+class Resources:
+    actors: ActorResolver
+    places: PlaceResolver
+    cue: dict[str, Any]
+
+
+@dataclass
+class DocContext:
+    document: Document
+    out: Extraction
+    actor_state: DocState
+    paragraphs: list[int]  # character offsets where paragraphs start
+    place_context: PlaceContext = field(default_factory=PlaceContext)
+    para: int | None = None  # the paragraph of the sentence being read
+    para_region: ResolvedPlace | None = None  # a region named earlier in that paragraph
+    para_when: dict[int, When] = field(default_factory=dict)  # paragraph -> its last explicit date
+    last_when: When | None = None  # the last explicit date in the document
+    prev_events: list[Event] = field(default_factory=list)  # the last sentence that had events: its events
+    prev_si: int = -10  # ... and its index
+    doc_events: dict[tuple, Event] = field(default_factory=dict)  # (location, date) -> the document's event
+
+
+@dataclass
+class SentenceContext:
+    sent: Span
+    index: int
+    para: int
+    mentions: list[PlaceMention]
+    when: When | None = None
+    used_places: set[int] = field(default_factory=set)  # token indexes of places already given an event
+    resolved: dict[tuple, ResolvedPlace] = field(default_factory=dict)  # mention key -> its resolution
+
+
+def paragraph_starts(text: str) -> list[int]:
+    starts = [0]
+    for m in re.finditer(r"\n\s*\n", text):
+        starts.append(m.end())
+    return starts
+
+
+def para_of(pos: int, starts: list[int]) -> int:
+    idx = 0
+    for i, s in enumerate(starts):
+        if s <= pos:
+            idx = i
+    return idx

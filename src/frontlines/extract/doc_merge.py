@@ -1,0 +1,46 @@
+"""Step — document merge: one event per place and day within a document.
+
+Reads the sentence's events (assemble.py), its text and the document context's events so far;
+gives the fatalities a sentence names to its first event (or, for "... were killed in the
+fighting" with no event of its own, to the previous sentence's event), folds an event into the
+document's event at the same place on the same day (every sentence kept as evidence), and keeps
+the sentence's events on the context as the previous events.
+"""
+from __future__ import annotations
+
+from ..records import Event
+from . import coding
+from .context import DocContext, SentenceContext
+
+
+def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[Event]) -> None:
+    sent, si = s.sent, s.index
+    # fatalities named in the sentence go to its first event; "... were killed in the fighting"
+    # with no event of its own goes to the previous sentence's event in the same paragraph
+    deaths = coding.fatalities(sent.text)
+    if deaths and sent_events:
+        sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
+    elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(sent.text):
+        dc.prev_events[0].fatalities = max(dc.prev_events[0].fatalities, deaths)
+    for ev in sent_events:
+        key = (ev.location.lower(), ev.event_date)
+        if key in dc.doc_events:
+            absorb(dc.doc_events[key], ev)
+        else:
+            dc.doc_events[key] = ev
+    if sent_events:
+        dc.prev_events, dc.prev_si = sent_events, si
+
+
+def absorb(kept: Event, new: Event) -> None:
+    """Same place, same day, same document: one event, every sentence kept as evidence."""
+    for e in new.evidence:
+        if all(e.start != k.start for k in kept.evidence):
+            kept.evidence.append(e)
+    kept.actor2 = kept.actor2 or new.actor2
+    kept.inter2 = kept.inter2 if kept.inter2 is not None else new.inter2
+    kept.fatalities = max(kept.fatalities, new.fatalities)
+    srcs = [s for s in (kept.source.split("; ") + new.source.split("; ")) if s]
+    kept.source = "; ".join(dict.fromkeys(srcs))
+    kept.confidence = round(min(0.95, max(kept.confidence, new.confidence) + 0.05), 2)
+

@@ -1,0 +1,187 @@
+"""Step 2 — event places: where, in context, a clause's event happened.
+
+Reads the sentence's place mentions (place_mentions.py), the clause (grammar.py) and the
+document context: the article's country and governorates (``PlaceContext``), the region named
+earlier in the paragraph and this sentence's resolutions.  Adds the places of each event as
+``ResolvedPlace``s — with a coarser precision and a note where the gazetteer lacks the name or
+knows only a far namesake — records names it could not place on ``Extraction.unresolved``,
+and keeps the paragraph's region on the context.
+"""
+from __future__ import annotations
+
+from ..places.gazetteer import COUNTRIES
+from ..places.resolve import PlaceContext, km
+from ..records import ResolvedPlace
+from .context import DocContext, Resources, SentenceContext
+from .grammar import Clause, path_up
+from .place_mentions import PlaceMention, regional
+
+
+def prime_context(res: Resources, mentions_by_sent: dict, ctx: PlaceContext) -> None:
+    """The article's country and governorates, from names that resolve without doubt."""
+    for ms in mentions_by_sent.values():
+        for pm in ms:
+            exact = res.places.gaz.exact(pm.name)
+            if len({p.admin1 for p in exact}) == 1:
+                ctx.note(max(exact, key=lambda p: p.population))
+
+
+def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceMention,
+                  anchor: tuple[PlaceMention, str] | None) -> ResolvedPlace:
+    """Resolve a place; when the gazetteer lacks it (or knows only a namesake far from where the
+    article is), place it at — in this order — its anchor ('west of X'), a region the sentence
+    names, a known town the sentence names, the paragraph's region, or the governorate the
+    article is about, with a coarser precision and a note saying so."""
+    ctx, out, sent, pmentions, para_region = dc.place_context, dc.out, s.sent, s.mentions, dc.para_region
+    rp = resolve(res, dc, s, pm)
+    others = [o for o in pmentions if o is not pm and o.token.i != pm.token.i]
+    resolved = [(o, resolve(res, dc, s, o)) for o in others]
+    situating: list[tuple[ResolvedPlace, str]] = []  # what the sentence says the place is in or near
+    if anchor is not None:
+        arp = resolve(res, dc, s, anchor[0])
+        if arp.place_id:
+            situating.append((arp, anchor[1]))
+    situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and
+                  (o.region_text or (orp.geo_precision or 1) >= 2 or o.feature in ("valley", "plain"))]
+    if rp.place_id and rp.latitude is not None:
+        # the place must lie where the sentence says: in the named governorate/region or near the anchor
+        near = next((r for r, _ in situating if r.admin1 and r.latitude is not None), None)
+        dist = km((rp.latitude, rp.longitude), (near.latitude, near.longitude)) if near is not None else 0.0
+        if near is not None and dist > 80 and near.admin1 != rp.admin1:
+            rp = ResolvedPlace(mention=pm.name, location=pm.name,
+                               note=f"gazetteer namesake {rp.place_id} lies {int(dist)} km from {near.location}")
+        elif near is None and stray_namesake(res, rp, ctx):
+            rp = ResolvedPlace(mention=pm.name, location=pm.name,
+                               note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) is far from "
+                                    f"the places of this article")
+    if rp.place_id is None:
+        out.unresolved.append({"name": pm.name, "sentence": sent.text, "start": pm.start, "end": pm.end})
+        home = COUNTRIES.get(ctx.country_code or "", "")
+        fallback = situating + [(orp, f"near {orp.location}, named in the same sentence") for o, orp in resolved
+                                if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text
+                                and not stray_namesake(res, orp, ctx) and (not home or orp.country == home)]
+        if para_region is not None and para_region.place_id:
+            fallback.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
+        gov = article_governorate(res, ctx)
+        if gov is not None:
+            fallback.append((gov, f"in {gov.location}, the governorate the article is about"))
+        if fallback:
+            base, how = fallback[0]
+            placed = res.places.near(pm.name, base, how)
+            if base is gov:
+                placed.geo_precision = 3
+            if rp.note and rp.note != "not in the gazetteer":  # near() says that already
+                placed.note = rp.note + "; " + placed.note
+            rp = placed
+    return rp
+
+
+def resolve(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceMention) -> ResolvedPlace:
+    """One resolution per mention per sentence (the context only grows between sentences)."""
+    key = (pm.start, pm.name, pm.feature, pm.region_text)
+    if key not in s.resolved:
+        s.resolved[key] = res.places.resolve(pm.name, dc.place_context, pm.feature, pm.region_text)
+    return s.resolved[key]
+
+
+def stray_namesake(res: Resources, rp: ResolvedPlace, ctx: PlaceContext) -> bool:
+    """A small place the gazetteer found by name, far from everything else the article names."""
+    place = res.places.gaz.get(rp.place_id)
+    if place is None or place.population >= 50_000 or place.feature_code in ("ADM1", "PCLI"):
+        return False
+    if ctx.country_code and place.country_code != ctx.country_code and ctx.countries[ctx.country_code] >= 2:
+        return True  # a village abroad, in an article about another country
+    if len(ctx.points) < 3 or ctx.admin1.get(place.admin1, 0) >= 1:
+        return False  # too little context to call it astray, or the article names its governorate
+    others = [pt for pt in ctx.points if pt != (place.latitude, place.longitude)]
+    close = min(km((rp.latitude, rp.longitude), pt) for pt in others)
+    return close > 100
+
+
+def article_governorate(res: Resources, ctx: PlaceContext) -> ResolvedPlace | None:
+    if not ctx.admin1:
+        return None
+    name, count = ctx.admin1.most_common(1)[0]
+    if count < 2:
+        return None
+    gov = res.places.gaz.admin1_place(name, ctx.country_code or "SY")
+    if gov is None:
+        return None
+    return ResolvedPlace(mention=name, location=name, place_id=gov.id, latitude=gov.latitude,
+                         longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
+
+
+def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
+                 whole_sentence: bool = False) -> list[tuple[PlaceMention, tuple | None]]:
+    """Places where the clause's event happened, each with its anchor (mention, 'west of') if any."""
+    dirs = res.cue["direction_words"]
+    feats = res.cue["feature_words"]
+    in_clause = {t.i for t in cl.tokens}
+    verb = cl.trigger.verb
+    if whole_sentence:
+        in_clause = {t.i for t in verb.sent}
+    chosen, anchors, others = [], [], []
+    by_tok = {pm.token.i: pm for pm in pmentions}
+    for pm in pmentions:
+        if pm.token.i not in in_clause:
+            continue
+        chain = path_up(pm.token, verb)
+        role = "at"
+        for t in chain:
+            if t.pos_ == "ADP" or t.dep_ in ("prep", "agent"):
+                w = t.lower_
+                if w == "of" and t.head.lemma_.lower() in dirs:
+                    role = f"anchor:{t.head.text} of"
+                    break
+                if w in ("near", "outside", "around", "towards", "toward"):
+                    role = f"anchor:{w}" if w in ("near", "outside", "around") else "to"
+                    break
+                if w == "of" and (t.head.lemma_.lower() in feats or t.head.lemma_.lower() == "control"):
+                    continue
+                if w == "of":
+                    continue
+                owner = t.head
+                if owner.i in by_tok and owner.i != pm.token.i or (
+                        owner.lemma_.lower() in feats and any(c.lower_ == "of" and any(g.i in by_tok for g in c.children)
+                                                              for c in owner.children)):
+                    role = "container"
+                    break
+                role = w
+                break
+        if role.startswith("anchor:"):
+            anchors.append((pm, role.split(":", 1)[1]))
+        elif role == "container":
+            others.append(pm)
+        elif cl.trigger.cls == "withdraw" and role in ("to", "into", "towards", "toward"):
+            others.append(pm)
+        else:
+            chosen.append(pm)
+    if cl.subject is not None and len(chosen) > 1:
+        # "Ahrar al-Sham groups in northwestern Hama surrendered": the subject's place counts only
+        # when the clause names no other
+        in_subject = {t.i for t in cl.subject.subtree}
+        rest = [pm for pm in chosen if pm.token.i not in in_subject]
+        if rest:
+            chosen = rest
+    if anchors and (not chosen or all(regional(res, pm) for pm in chosen)):
+        # "south of the town of Latamna in northern Hama": near the town beats the region
+        pm, how = anchors[0]
+        pm.near = how
+        return [(pm, None)]
+    # a region named beside a precise place only situates it ("in the northern Hama countryside")
+    precise = [pm for pm in chosen if not regional(res, pm)]
+    if precise:
+        chosen = precise
+    anchor = anchors[0] if anchors else None
+    return [(pm, anchor) for pm in chosen]
+
+
+def note_paragraph_region(res: Resources, dc: DocContext, s: SentenceContext) -> None:
+    """A region the sentence names ('in southern Idlib') situates the paragraph's unplaced names."""
+    if s.para != dc.para:
+        dc.para, dc.para_region = s.para, None
+    for pm in s.mentions:
+        if pm.region_text:
+            r = resolve(res, dc, s, pm)
+            if r.place_id:
+                dc.para_region = r

@@ -1,0 +1,138 @@
+"""Step 1 — place mentions: where a sentence names a place.
+
+Reads the parsed sentence (entity labels, including the ruler's PLACE and ACTOR, and the
+dependency parse) and the lexicon cues; adds a ``PlaceMention`` per place named: the name, the
+feature noun that introduces it ("the village of X"), the region phrase around it ("northwestern
+Hama", "the western Aleppo countryside") and its character offsets.  Outlets, attributions
+("according to ...") and names used as modifiers ("US-backed") are not places.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from .context import Resources
+
+
+@dataclass
+class PlaceMention:
+    token: Token
+    name: str
+    feature: str | None = None
+    region_text: str | None = None  # "northwestern Hama", "the western Aleppo countryside"
+    start: int = 0
+    end: int = 0
+    near: str | None = None  # "south of": the event happened near this place, not in it
+
+
+def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
+    feats = res.cue["feature_words"]
+    dirs = res.cue["direction_words"]
+    country = res.cue["countryside_words"]
+    out = []
+    for tok in sent:
+        feature = None
+        head = tok.head
+        if head.lower_ == "of" and head.head.lemma_.lower() in feats and tok.dep_ == "pobj":
+            feature = head.head.lemma_.lower()
+        elif tok.dep_ in ("conj", "appos"):  # "the towns of X, Y and Z"
+            first = tok
+            while first.dep_ in ("conj", "appos") and first.head is not first:
+                first = first.head
+            if first.head.lower_ == "of" and first.head.head.lemma_.lower() in feats:
+                feature = first.head.head.lemma_.lower()
+        is_place = tok.ent_type_ == "PLACE" or (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B"
+                                                and not modifier(tok))
+        if not is_place and feature and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and tok.text[:1].isupper() \
+                and tok.ent_type_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
+            is_place = True  # "the village of Kafr Batikh": a name the gazetteer may lack
+        landmark = landmark_span(res, tok)
+        if landmark is not None and not any(pm.start == landmark.start_char for pm in out):
+            out.append(PlaceMention(tok, landmark.text, tok.lemma_.lower(), None,
+                                    landmark.start_char, landmark.end_char))
+            continue
+        if not is_place or tok.ent_type_ == "ACTOR":
+            continue
+        if in_attribution(tok):
+            continue  # "according to the White Helmets", "citing sources in Idlib": who reports, not where
+        if tok.head.lemma_.lower() in res.cue["media_words"] or \
+                (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in res.cue["media_words"]):
+            continue  # "al-Mayadeen TV" is an outlet, not a place
+        if tok.ent_type_ == "PLACE":
+            span = sent.doc[tok.i:tok.i + 1]
+        else:
+            ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
+            if ent is not None and ent.label_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
+                span = ent
+            else:
+                left = tok.i
+                while left > sent.start and sent.doc[left - 1].head.i == tok.i and \
+                        sent.doc[left - 1].dep_ in ("compound", "punct", "amod") and \
+                        (sent.doc[left - 1].text[:1].isupper() or sent.doc[left - 1].text in ("-", "al", "el")):
+                    left -= 1
+                span = sent.doc[left:tok.i + 1]
+            if any(pm.start == span.start_char for pm in out):
+                continue
+        name = span.text
+        region = None
+        # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
+        prev = sent.doc[span.start - 1] if span.start > sent.start else None
+        nxt = sent.doc[span.end] if span.end < sent.end else None
+        if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV"):
+            region = f"{prev.text} {name}"
+            if nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"}:
+                region += f" {nxt.text}"
+        elif nxt is not None and nxt.lemma_.lower() in country:
+            region = f"{name} {nxt.text}"
+        if nxt is not None and nxt.lower_ in ("province", "governorate") and not region:
+            region = f"{name} {nxt.text}"
+        start = span.start_char if region is None or prev is None or not region.startswith(prev.text) else prev.idx
+        end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
+        out.append(PlaceMention(tok, name, feature, region, start, end))
+    return out
+
+
+def regional(res: Resources, pm: PlaceMention) -> bool:
+    """An area rather than a point: 'northwestern Hama', 'the al-Ghab plain', a governorate."""
+    if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area"):
+        return True
+    exact = res.places.gaz.exact(pm.name)
+    return bool(exact) and all(p.feature_class == "L" or p.feature_code in ("ADM1", "ADM2", "PCLI")
+                               for p in exact)
+
+
+def landmark_span(res: Resources, tok: Token) -> Span | None:
+    """'the Salba hill', 'the 111th Regiment base', 'Tabqa dam': a feature noun named by its modifiers."""
+    if tok.lemma_.lower() not in res.cue["landmark_words"] or tok.ent_type_ == "PLACE":
+        return None
+    mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nummod") and
+            (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE")
+            and not nationality(c, res.actors.registry)]
+    if not mods:
+        return None
+    return tok.doc[min(m.left_edge.i for m in mods):tok.i + 1]
+
+
+def in_attribution(tok: Token) -> bool:
+    for anc in tok.ancestors:
+        if anc.lower_ in ("according", "citing") or (anc.lower_ == "to" and anc.head.lower_ == "according"):
+            return True
+        if anc.pos_ == "VERB":
+            return False
+    return False
+
+
+def nationality(tok: Token, registry) -> bool:
+    """'Turkish' in 'the Turkish base' is whose base, not its name."""
+    w = tok.text
+    return bool(registry.by_demonym(w)) or (tok.ent_type_ == "NORP" and w.lower().endswith(
+        ("ish", "ian", "ese", "ean", "ani", "ic", "i", "an")))
+
+
+def modifier(tok: Token) -> bool:
+    """'US' in 'the US-backed SDF', 'Turkish' in 'Turkish forces': a name used as a modifier."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.text == "-":
+        return True
+    return tok.dep_ in ("npadvmod", "amod", "poss") or tok.ent_type_ == "NORP"

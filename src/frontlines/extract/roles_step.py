@@ -1,0 +1,66 @@
+"""Step — roles: who did what to whom in a clause, and what that changes about who belongs to what.
+
+Reads the clause (clauses.py), the actor resolver and the document's actor state, the sentence's
+date and the previous sentence's events (for "Thus, HTS took X": the loser is the other side of
+the event before).  Gives the clause its ``coding.Roles`` and ACLED event type and sub-type, names
+the other side from the article when ACLED coders would (``roles.actor2_inferred``), and adds
+dated membership-change ``Proposal``s (defections, surrenders, dissolutions) to the Extraction.
+The role and type rules themselves live in coding.py.
+"""
+from __future__ import annotations
+
+import re
+
+from ..records import Evidence, Proposal
+from . import coding
+from .context import DocContext, Resources, SentenceContext
+from .grammar import Clause
+
+CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
+
+
+def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
+                 whole_sentence: bool = False) -> tuple[coding.Roles, str, str] | None:
+    """The clause's roles, event type and sub-event type; None when it has no roles to code."""
+    sent, when, state, prev_events = s.sent, s.when, dc.actor_state, dc.prev_events
+    roles = coding.roles(cl, res.actors, state, sent)
+    if roles is None:
+        return None
+    if not roles.actor2 and CONSEQUENCE.match(sent.text) and prev_events:
+        # "Thus, HTS imposed control over X": the loser is the other side of the previous event
+        for pe in prev_events:
+            for cand in (pe.actor1, pe.actor2):
+                if cand and cand != res.actors.registry.name(roles.actor1):
+                    roles.actor2 = res.actors.id_for_name(cand)
+                    break
+            if roles.actor2:
+                break
+    if not whole_sentence:
+        membership_change(res, dc, s, cl, roles)
+    ev_type, sub = coding.acled_type(cl, roles, res.actors, sent)  # roles' second actor does not change it
+    if roles.actor1 and not roles.actor2 and not roles.actor2_name and not roles.civilians:
+        # ACLED coders name the other side from the article when the sentence leaves it implied
+        by_agreement = sub == "Non-violent transfer of territory" and coding.by_agreement(sent)
+        if ev_type in ("Battles", "Explosions/Remote violence") or (
+                sub == "Non-violent transfer of territory" and not by_agreement):
+            roles.actor2 = res.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day)
+            roles.actor2_inferred = roles.actor2 is not None
+    return roles, ev_type, sub
+
+
+def membership_change(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause, roles) -> None:
+    """Defections, surrenders and dissolutions change who belongs to what: propose them, dated."""
+    sent, when, document = s.sent, s.when, dc.document
+    lemma = cl.trigger.token.lemma_.lower()
+    if cl.trigger.cls not in ("defect", "dissolve") and lemma != "surrender":
+        return
+    reg = res.actors.registry
+    who = roles.actor1 if not roles.recipient else roles.actor2
+    if not who:
+        return
+    other = roles.actor2 if not roles.recipient else roles.actor1
+    parents = [reg.name(r.target) for r in reg.relations(who, when.day, "member_of")]
+    obj = reg.name(other) if other else (", ".join(parents) or None)
+    dc.out.proposals.append(Proposal(
+        kind="membership_change", subject=reg.name(who), relation=lemma, object=obj, valid_from=when.day,
+        evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
