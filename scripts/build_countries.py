@@ -40,6 +40,9 @@ REGION = {"AM": "Caucasus and Central Asia", "AZ": "Caucasus and Central Asia", 
           "CY": "Europe", "IR": "Middle East", "MX": "Central America", "AQ": "Antarctica", "TF": "Antarctica",
           "HM": "Antarctica", "BV": "Antarctica", "GS": "Antarctica", "SD": "Northern Africa",
           "SS": "Eastern Africa", "IO": "Eastern Africa", "XK": "Europe", "UM": "Oceania"}
+# countries whose name takes "the" after "of" ("Military Forces of the United States"); also any "... Islands"
+THE = {"US", "GB", "AE", "CD", "CG", "CF", "PH", "NL", "GM", "BS", "CZ", "DO", "KM", "MV", "SC", "VA", "UM", "VI",
+       "VG", "BQ", "SH"}
 # short forms and names reporting uses
 MORE_NAMES = {
     "US": ["US", "U.S.", "USA", "U.S.A.", "America", "United States of America", "the United States"],
@@ -98,13 +101,14 @@ def main(path: str) -> None:
         dems = [d for d in dict.fromkeys([*MORE_DEMONYMS.get(iso2, []), eng.get("m", ""), eng.get("f", "")])
                 if d and (c.get("independent") or d not in sovereign or d in MORE_DEMONYMS.get(iso2, []))]
         iso3 = "XKX" if iso2 == "XK" else c["cca3"]  # ACLED's code for Kosovo (world-countries: UNK)
-        rows.append([iso2, iso3, c["ccn3"] or "", name, region, "|".join(c.get("capital") or []),
+        article = "the" if iso2 in THE or name.endswith("Islands") else ""
+        rows.append([iso2, iso3, c["ccn3"] or "", name, article, region, "|".join(c.get("capital") or []),
                      "|".join(names), "|".join(dems)])
     out = sys.stdout
-    out.write("# Countries and territories: ISO 3166 codes, ACLED's name and region, other names, demonyms.\n"
+    out.write("# Countries and territories: ISO 3166 codes, ACLED's name (and whether it takes 'the'), region, other names, demonyms.\n"
               "# From npm world-countries@5.1.0 (ODbL 1.0, Mohammed Le Doze) with ACLED's names and regions;\n"
               "# this table is a derived database under ODbL 1.0. How it was made: SOURCES.md.\n")
-    out.write("iso2\tiso3\tnumeric\tname\tregion\tcapital\tnames\tdemonyms\n")
+    out.write("iso2\tiso3\tnumeric\tname\tarticle\tregion\tcapital\tnames\tdemonyms\n")
     for r in rows:
         out.write("\t".join(r) + "\n")
 

@@ -19,6 +19,7 @@ class Country(Record):
     iso3: str
     numeric: int | None = None
     name: str  # as ACLED writes it
+    article: str = ""  # "the" where ACLED writes "Military Forces of the United States"
     region: str = ""  # ACLED's region
     capital: str = ""
     names: list[str] = Field(default_factory=list)  # other names and short forms
@@ -40,7 +41,7 @@ def _table() -> tuple[dict[str, Country], dict[str, str], dict[str, str]]:
     for ln in lines[1:]:
         row = dict(zip(header, ln.split("\t")))
         c = Country(iso2=row["iso2"], iso3=row["iso3"], numeric=int(row["numeric"]) if row["numeric"] else None,
-                    name=row["name"], region=row["region"], capital=row["capital"].split("|")[0],
+                    name=row["name"], article=row.get("article", ""), region=row["region"], capital=row["capital"].split("|")[0],
                     names=[n for n in row["names"].split("|") if n],
                     demonyms=[d for d in row["demonyms"].split("|") if d])
         by_iso[c.iso2] = c
@@ -53,6 +54,11 @@ def _table() -> tuple[dict[str, Country], dict[str, str], dict[str, str]]:
         for d in c.demonyms:  # the first country listing a word owns it ("Congolese" -> CD)
             demonyms.setdefault(_key(d), c.iso2)
     return by_iso, names, demonyms
+
+
+def of_name(c: Country) -> str:
+    """The name after "of": 'the United States', 'Sudan'."""
+    return f"{c.article} {c.name}" if c.article else c.name
 
 
 def all_countries() -> list[Country]:
