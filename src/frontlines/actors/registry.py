@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from ..names import fold
 from ..records import Actor, FormerName, Relation
+from .generic import generic_by_id
 
 FORCE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "units", "warplanes", "jets",
                "aircraft", "drones", "helicopters", "artillery", "navy", "air force", "military police")
@@ -120,7 +121,9 @@ class Registry:
         return [f for f in forms if f and f.strip()]
 
     def get(self, actor_id: str | None) -> Actor | None:
-        return self.actors.get(actor_id or "")
+        """A listed actor, or one of ACLED's generic actors by its id ('military:SD', 'civilians:ML'),
+        made on demand from the country table (they are not listed in ``self.actors``)."""
+        return self.actors.get(actor_id or "") or generic_by_id(actor_id)
 
     def name(self, actor_id: str | None) -> str:
         a = self.get(actor_id)

@@ -6,6 +6,7 @@ import io
 import json
 from typing import Iterable, TextIO
 
+from ..places.countries import by_name
 from ..records import Event
 
 # ACLED's export columns, in ACLED's order, where frontlines has the field.
@@ -18,8 +19,18 @@ EXTRA_COLUMNS = ["confidence", "place_id", "evidence_doc_id", "evidence_start", 
 DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
             "Violence against civilians": "Political violence", "Protests": "Demonstrations",
             "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
-ISO = {"Syria": 760, "Iraq": 368, "Turkey": 792, "Lebanon": 422, "Jordan": 400, "Sudan": 729}
 FORMATS = ("jsonl", "csv", "geojson", "parquet")
+
+
+def _iso(country_name: str) -> int | str:
+    """ACLED's numeric ISO 3166 code of the event's country ('' when unknown)."""
+    c = by_name(country_name) if country_name else None
+    return c.numeric if c and c.numeric is not None else ""
+
+
+def _region(country_name: str) -> str:
+    c = by_name(country_name) if country_name else None
+    return c.region if c else ""
 
 
 def acled_row(ev: Event) -> dict:
@@ -31,7 +42,7 @@ def acled_row(ev: Event) -> dict:
         "assoc_actor_1": ev.assoc_actor_1, "inter1": ev.inter1 if ev.inter1 is not None else "",
         "actor2": ev.actor2, "assoc_actor_2": ev.assoc_actor_2, "inter2": ev.inter2 if ev.inter2 is not None else "",
         "interaction": ev.interaction if ev.interaction is not None else "", "civilian_targeting": ev.civilian_targeting,
-        "iso": ISO.get(ev.country, ""), "region": "Middle East" if ev.country in ("Syria", "Iraq", "Lebanon", "Jordan", "Turkey") else "",
+        "iso": _iso(ev.country), "region": _region(ev.country),
         "country": ev.country, "admin1": ev.admin1, "admin2": ev.admin2, "admin3": "", "location": ev.location,
         "latitude": "" if ev.latitude is None else round(ev.latitude, 4),
         "longitude": "" if ev.longitude is None else round(ev.longitude, 4),

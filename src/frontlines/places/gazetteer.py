@@ -19,13 +19,9 @@ from rapidfuzz import fuzz, process
 
 from ..names import fold
 from ..records import Place
+from .countries import country_names
 
-COUNTRIES = {"SY": "Syria", "IQ": "Iraq", "TR": "Turkey", "LB": "Lebanon", "JO": "Jordan", "IL": "Israel",
-             "PS": "Palestine", "IR": "Iran", "RU": "Russia", "US": "United States", "SD": "Sudan",
-             "YE": "Yemen", "LY": "Libya", "UA": "Ukraine", "EG": "Egypt", "SA": "Saudi Arabia",
-             "AF": "Afghanistan", "ML": "Mali", "SO": "Somalia", "NG": "Nigeria", "ET": "Ethiopia",
-             "CD": "Democratic Republic of Congo", "MM": "Myanmar", "FR": "France", "GB": "United Kingdom",
-             "DE": "Germany", "CN": "China", "QA": "Qatar", "AE": "United Arab Emirates", "CY": "Cyprus"}
+COUNTRIES = country_names()  # iso2 -> ACLED country name, from data/places/countries.tsv
 
 GEONAMES_COLUMNS = ["geonameid", "name", "asciiname", "alternatenames", "latitude", "longitude",
                     "feature_class", "feature_code", "country_code", "cc2", "admin1_code", "admin2_code",
