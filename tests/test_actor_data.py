@@ -399,9 +399,8 @@ def test_acled_naming_conventions(by_id):
     assert by_id["isis"]["acled_name"] == "Islamic State (Syria)"
     for actor in by_id.values():
         assert not re.search(r"\(\d{4}-", actor["name"]), f"year range in name of {actor['id']}"
-    generic = {"civilians": 7, "protesters": 6, "rioters": 5, "unidentified_armed_group": 3}
-    for aid, code in generic.items():
-        assert by_id[aid]["inter"] == code
+    # ACLED's generic actors come from the country table (actors/generic.py), not from this file
+    assert not {"civilians", "protesters", "rioters", "unidentified_armed_group"} & set(by_id)
 
 
 @pytest.mark.parametrize(

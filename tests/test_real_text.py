@@ -89,3 +89,45 @@ def test_a_region_level_report_is_folded_into_the_place_inside_it(pipeline):
     ex = pipeline.extract(doc_from_text(text, date(2021, 5, 8)))
     assert [e.location for e in ex.events] == ["Kafr Zita"]
     assert len(ex.events[0].evidence) == 2
+
+
+# ---- generic and named state forces; the article's country -----------------------------------
+@pytest.mark.parametrize("text, actor", [
+    ("Turkish occupation forces shelled the village of Umm Zelta on Friday.", "Military Forces of Turkey"),
+    ("Malian troops clashed with gunmen in the town of Sofara on Friday.", "Military Forces of Mali"),
+    ("Sudanese army jets bombed the village of Wad Hilal on Friday.", "Military Forces of Sudan"),
+])
+def test_a_state_adjective_names_the_state_forces(pipeline, text, actor):
+    evs = events(pipeline, text)
+    assert [e.actor1 for e in evs] == [actor]
+
+
+def test_opposition_forces_are_not_the_state(pipeline):
+    evs = events(pipeline, "Syrian opposition fighters captured the village of Umm Zelta on Friday.")
+    assert evs and all(e.actor1 != "Military Forces of Syria" for e in evs)
+
+
+def test_no_country_no_syrian_default(pipeline):
+    ex = pipeline.extract(doc_from_text("Gunmen attacked the village of Zarkuma on Friday, residents said."))
+    assert ex.events and all("Syria" not in e.actor1 for e in ex.events)
+    assert any("no country" in w for w in ex.warnings)
+
+
+# ---- who did it when the sentence does not say ------------------------------------------------
+def test_killed_in_an_adjectival_strike(pipeline):
+    evs = events(pipeline, "Five fighters were killed in Israeli strikes on the village of Umm Zelta on Friday.")
+    assert [(e.actor1, e.sub_event_type, e.fatalities) for e in evs] == [("Military Forces of Israel", "Air/drone strike", 5)]
+
+
+def test_the_attack_refers_back_to_the_event_just_reported(pipeline):
+    evs = events(pipeline, "Israeli warplanes bombed the village of Umm Zelta on Friday. "
+                           "The attack also destroyed a depot in the village of Kafr Zita.")
+    assert [(e.location, e.actor1, e.sub_event_type) for e in evs] == [
+        ("Umm Zelta", "Military Forces of Israel", "Air/drone strike"),
+        ("Kafr Zita", "Military Forces of Israel", "Air/drone strike")]
+
+
+def test_the_blast_placed_more_precisely_is_the_same_event(pipeline):
+    evs = events(pipeline, "Two people were killed on Friday when a bomb exploded in a car in Damascus. "
+                           "The bomb went off near a mosque in the Barzeh neighbourhood north of Damascus.")
+    assert [e.location for e in evs] == ["Barzeh"] and len(evs[0].evidence) == 2 and evs[0].fatalities == 2

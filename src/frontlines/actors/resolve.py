@@ -15,6 +15,8 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from ..records import Mention
+from ..places.countries import by_name, country
+from .generic import generic_id, state_actor_for_adjective
 from .registry import Registry
 
 GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "organisation", "militant",
@@ -27,7 +29,12 @@ GOVERNMENT = re.compile(r"^(?:the )?(?:(?P<who>[A-Z][a-z]+) )?(?:(?:(?:pro-)?gov
                         r"|police(?: forces| officers)?)$|^the (?:army|military)$", re.I)
 # what a state's forces hold: "Iranian positions", "a Turkish convoy"
 TARGET_NOUNS = {"position", "post", "base", "convoy", "patrol", "checkpoint", "outpost", "troop", "force", "soldier",
-                "unit", "vehicle", "depot", "facility", "site", "target", "militia", "fighter", "jet", "drone"}
+                "unit", "vehicle", "depot", "facility", "site", "target", "jet", "drone"}
+# words that make "Syrian opposition forces", "Kurdish rebel fighters" something other than a state's forces
+NON_STATE_WORDS = {"opposition", "rebel", "rebels", "militia", "militias", "militiamen", "insurgent", "insurgents",
+                   "jihadist", "jihadists", "islamist", "resistance", "separatist", "separatists", "tribal", "armed",
+                   "gunmen", "militants", "militant", "fighters", "paramilitary", "defence", "democratic", "national",
+                   "liberation", "self-defence", "self-defense", "revolutionary", "popular", "mobilization"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 # words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
 GROUP_NAME_WORDS = {"brigade", "brigades", "division", "battalion", "army", "front", "movement", "forces", "council",
@@ -51,15 +58,42 @@ class ActorResolver:
     def __init__(self, registry: Registry):
         self.registry = registry
 
-    def government(self, country: str | None = None) -> str | None:
-        """The registry's state forces (inter 1) of ``country`` (or the first listed)."""
-        # the national military (it has a demonym) before its divisions and police
-        states = sorted((a for a in self.registry.actors.values() if a.inter == 1 and a.type == "state force"),
-                        key=lambda a: a.demonym is None)
-        for a in states:
-            if country and a.country == country:
-                return a.id
-        return states[0].id if states else None
+    def government(self, country: str | None = None, kind: str = "military") -> str | None:
+        """The state forces of ``country`` (a name): the registry's national military (or police), else
+        ACLED's generic "Military Forces of X" / "Police Forces of X".  None without a country: the
+        article's country decides, never a default one."""
+        c = by_name(country) if country else None
+        if c is None:
+            return None
+        names = {c.name, *c.names}
+        states = [a for a in self.registry.actors.values() if a.inter == 1 and a.type == "state force"
+                  and a.country in names]
+        if kind == "military":
+            mil = [a for a in states if a.demonym]  # the national military has the demonym, not its divisions
+            if mil:
+                return mil[0].id
+        elif kind == "police":
+            pol = [a for a in states if not a.demonym and "police" in a.name.lower()]
+            if pol:
+                return pol[0].id
+        return generic_id(kind, c.iso2)
+
+    def state_forces(self, phrase: str) -> str | None:
+        """'Turkish occupation forces', 'Sudanese army', 'Malian troops', 'Russian warplanes': a state's
+        forces named by its adjective — the registry's if it lists them, else ACLED's generic actor."""
+        words = [w for w in phrase.split() if w.lower() not in ("the", "a", "an")]
+        if not words or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
+                any(w.lower().endswith(("-backed", "-led", "-aligned", "-affiliated")) or w.lower().startswith("pro-")
+                    for w in words):
+            return None
+        hit = state_actor_for_adjective(" ".join(words))
+        if hit is None:
+            return None
+        iso2, kind = hit
+        if kind not in ("military", "police"):
+            return None
+        c = country(iso2)
+        return self.government(c.name, kind) if c else None
 
     def id_for_name(self, name: str) -> str | None:
         return self.registry.lookup(name)[0]
@@ -143,6 +177,12 @@ class ActorResolver:
             gov = (self.registry.by_demonym(who) if who else None) or self.government(state.country)
             if gov:
                 return gov
+        # "Turkish occupation forces", "Malian troops", "the Sudanese army": a state's forces by its adjective
+        mods = [t for t in np if t.i <= tok.i and (t.i == tok.i or t.dep_ in ("amod", "compound", "nmod", "det", "poss"))]
+        if mods and tok.lemma_.lower() not in ("group", "faction", "militia"):
+            forces = self.state_forces(" ".join(t.text for t in sorted(mods, key=lambda t: t.i)))
+            if forces:
+                return forces
         # "Turkish-backed militants", "the US-backed SDF"
         for t in np:
             if t.lemma_.lower() == "back" or t.lower_.endswith("-backed"):
@@ -158,7 +198,7 @@ class ActorResolver:
         # "Iranian positions", "Turkish posts": a state's forces named by their adjective
         for t in np:
             if t.dep_ in ("amod", "compound") and t.head.i == tok.i and t.ent_type_ in ("NORP", "GPE") and \
-                    tok.lemma_.lower() in TARGET_NOUNS:
+                    tok.lemma_.lower() in TARGET_NOUNS and not lemmas & NON_STATE_WORDS:
                 state_actor = self.registry.by_demonym(t.text)
                 if state_actor:
                     return state_actor

@@ -13,6 +13,7 @@ import hashlib
 
 from spacy.tokens import Span
 
+from ..places.gazetteer import COUNTRIES
 from ..records import Document, Event, Evidence, ResolvedPlace
 from . import coding
 from .context import DocContext, Resources, SentenceContext
@@ -46,21 +47,24 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             place = res.places.gaz.get(rp.place_id)
             if place is not None and rp.geo_precision == 1:
                 dc.place_context.note(place)
-        events.append(make_event(res, dc.document, sent, cl, roles, rp, s.when, ev_type, sub))
+        events.append(make_event(res, dc.document, sent, cl, roles, rp, s.when, ev_type, sub,
+                                 COUNTRIES.get(dc.country or "")))
     return events
 
 
 def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,
-               ev_type: str, sub: str) -> Event:
+               ev_type: str, sub: str, article_country: str | None = None) -> Event:
     reg = res.actors.registry
     a1, a2 = reg.get(roles.actor1), reg.get(roles.actor2)
-    actor1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, rp.country or "Syria"))
+    # ACLED names generic actors by the country the event happened in: the place's, else the article's
+    country = rp.country or article_country or ""
+    actor1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, country))
     if actor1 == "Unidentified Armed Group":
-        actor1 = f"Unidentified Armed Group ({rp.country or 'Syria'})"
+        actor1 = coding.default_actor("Battles", "", country)
     inter1 = a1.inter if a1 else coding.default_inter(actor1)
     actor2 = a2.name if a2 else (roles.actor2_name or "")
     if actor2 == "Civilians":
-        actor2 = f"Civilians ({rp.country or 'Syria'})"  # ACLED names generic actors by country
+        actor2 = f"Civilians ({country})" if country else "Civilians"
     inter2 = a2.inter if a2 else (coding.default_inter(actor2) if actor2 else None)
     ev_id = hashlib.sha1(f"{document.id}|{sent.start_char}|{rp.location}|{sub}".encode()).hexdigest()[:16]
     cited = coding.cited_sources(sent)

@@ -15,6 +15,7 @@ TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territ
 ARMED_NOUNS = {"militia", "militant", "fighter", "gunman", "rebel", "jihadist", "insurgent", "militiaman", "force",
                "troop", "soldier", "faction", "group", "unit"}
 NEEDS_ACTOR = {"take", "lose", "handover", "withdraw", "defect", "dissolve", "establish", "agree"}
+SPEECH_VERBS = {"say", "tell", "report", "announce", "state", "claim", "add", "confirm", "note", "write", "tweet"}
 DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Armed Group": 3}
 
 
@@ -114,8 +115,32 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                 if a:
                     r.actor1 = a
                     break
+    if r.actor1 is None and cls == "kill":
+        # "were killed in Israeli attacks", "died in a Turkish drone strike": who by the event noun
+        noun = _cause_noun(cl)
+        if noun is not None:
+            for c in noun.children:
+                if c.dep_ in ("amod", "compound", "poss", "nmod"):
+                    a = actors.token_actor(c, state, strict=True) or actors.state_forces(c.text) or \
+                        actors.registry.by_demonym(c.text)
+                    if a:
+                        r.actor1 = a
+                        break
+            if r.actor1 is None:
+                r.actor1 = next((actors.token_actor(g, state, strict=True) for c in noun.children if c.lower_ == "by"
+                                 for g in c.children if g.dep_ == "pobj"), None)
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
         r.actor1 = _claimant(sent, actors, state)
+    if r.actor1 is None and cl.subject is None and cl.trigger.token is cl.trigger.verb and not cl.passive:
+        # a misparsed subject ("X and their mercenaries attacked ..." read as a reduced relative):
+        # the nearest actor named before the verb, not the one who reports it
+        for t in reversed(list(sent.doc[sent.start:cl.trigger.verb.i])):
+            if t.pos_ not in ("NOUN", "PROPN") or (t.dep_ == "nsubj" and t.head.lemma_.lower() in SPEECH_VERBS):
+                continue
+            a = actors.token_actor(t, state, strict=True)
+            if a:
+                r.actor1 = a
+                break
     if r.actor2 == r.actor1:
         r.actor2 = None
     if r.actor1 is None and cl.subject is not None and not cl.passive:
@@ -150,6 +175,19 @@ def _weapon_class(cl: Clause) -> str | None:
         subj = cl.trigger.verb.head
     if subj is not None and subj.lemma_.lower() in nouns and nouns[subj.lemma_.lower()] in ("airstrike", "shell", "explode"):
         return nouns[subj.lemma_.lower()]
+    noun = _cause_noun(cl)
+    if noun is not None and nouns[noun.lemma_.lower()] in ("airstrike", "shell", "explode"):
+        return nouns[noun.lemma_.lower()]
+    return None
+
+
+def _cause_noun(cl: Clause):
+    """'were killed in an Israeli airstrike', 'died in the shelling': the event noun a death is reported in."""
+    nouns = triggers()["nouns"]
+    for prep, obj in cl.preps:
+        if prep in ("in", "by", "during", "after", "following") and obj.lemma_.lower() in nouns and \
+                obj.head.head.i == cl.trigger.verb.i:
+            return obj
     return None
 
 
@@ -273,9 +311,9 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
     if weapon:
         cls = weapon
         if cls in ("airstrike", "shell"):
-            return ("Explosions/Remote violence", "Air/drone strike") if _has_any(sent, c["air_words"]) and \
-                not _has_any(sent, c["ground_fire_words"]) else ("Explosions/Remote violence",
-                                                                 "Shelling/artillery/missile attack")
+            air, ground = _has_any(sent, c["air_words"]), _has_any(sent, c["ground_fire_words"])
+            return ("Explosions/Remote violence", "Air/drone strike") if (air or cls == "airstrike") and not ground \
+                else ("Explosions/Remote violence", "Shelling/artillery/missile attack")
         if _has_any(sent, c["suicide_words"]):
             return "Explosions/Remote violence", "Suicide bomb"
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
@@ -292,11 +330,9 @@ def by_agreement(sent: Span) -> bool:
 
 
 def default_actor(event_type: str, sub: str, country: str) -> str:
-    if event_type == "Protests":
-        return f"Protesters ({country})"
-    if event_type == "Riots":
-        return f"Rioters ({country})"
-    return f"Unidentified Armed Group ({country})"
+    """ACLED's generic actor; without a country, the bare name (the event's notes say the country is unknown)."""
+    kind = "Protesters" if event_type == "Protests" else "Rioters" if event_type == "Riots" else "Unidentified Armed Group"
+    return f"{kind} ({country})" if country else kind
 
 
 def default_inter(name: str) -> int | None:

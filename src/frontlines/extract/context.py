@@ -39,6 +39,7 @@ class DocContext:
     actor_state: DocState
     paragraphs: list[int]  # character offsets where paragraphs start
     place_context: PlaceContext = field(default_factory=PlaceContext)
+    country: str | None = None  # ISO2 of the article's main country (country.py); None when the text does not tell
     para: int | None = None  # the paragraph of the sentence being read
     para_region: ResolvedPlace | None = None  # a region named earlier in that paragraph
     para_when: dict[int, When] = field(default_factory=dict)  # paragraph -> its last explicit date
@@ -57,6 +58,7 @@ class SentenceContext:
     when: When | None = None
     used_places: set[int] = field(default_factory=set)  # token indexes of places already given an event
     resolved: dict[tuple, ResolvedPlace] = field(default_factory=dict)  # mention key -> its resolution
+    antecedent: Event | None = None  # the earlier event a definite event noun ("the blast") refers back to
 
 
 def paragraph_starts(text: str) -> list[int]:

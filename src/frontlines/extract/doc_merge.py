@@ -8,6 +8,7 @@ the sentence's events on the context as the previous events.
 """
 from __future__ import annotations
 
+from ..places.resolve import km
 from ..records import Event
 from . import coding
 from .context import DocContext, SentenceContext
@@ -22,6 +23,8 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
         sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
     elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(sent.text):
         dc.prev_events[0].fatalities = max(dc.prev_events[0].fatalities, deaths)
+    if s.antecedent is not None:
+        sent_events = [ev for ev in sent_events if not _same_as_antecedent(dc, s.antecedent, ev)]
     for ev in sent_events:
         key = (ev.location.lower(), ev.event_date)
         if key in dc.doc_events:
@@ -30,6 +33,27 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
             dc.doc_events[key] = ev
     if sent_events:
         dc.prev_events, dc.prev_si = sent_events, si
+
+
+NEAR_KM = 25
+
+
+def _same_as_antecedent(dc: DocContext, ante: Event, ev: Event) -> bool:
+    """'The bomb went off in the Barzeh neighbourhood': the blast just reported in the city, placed more
+    precisely.  Folded into the earlier event, which takes the finer place; True when folded."""
+    if ev.event_type != ante.event_type or abs((ev.event_date - ante.event_date).days) > 1:
+        return False
+    if None in (ev.latitude, ante.latitude) or km((ev.latitude, ev.longitude), (ante.latitude, ante.longitude)) > NEAR_KM:
+        return False
+    if ev.geo_precision == 1 and ev.location != ante.location and ev.place_id != ante.place_id:
+        old_key = (ante.location.lower(), ante.event_date)
+        for f in ("location", "latitude", "longitude", "place_id", "admin1", "admin2", "geo_precision"):
+            setattr(ante, f, getattr(ev, f))
+        if dc.doc_events.get(old_key) is ante:
+            del dc.doc_events[old_key]
+            dc.doc_events[(ante.location.lower(), ante.event_date)] = ante
+    absorb(ante, ev)
+    return True
 
 
 def absorb(kept: Event, new: Event) -> None:

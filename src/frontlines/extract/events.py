@@ -6,6 +6,7 @@ explicit records (context.py), nothing is kept on ``self``:
 
   place_mentions.py      where each sentence names a place (the whole document first: it primes
                          the article's country and governorates, event_places.prime_context)
+  country.py             the article's country: its places, countries named, demonyms, actors
   sentence_dates.py      the day each sentence speaks of
   event_places.py        the paragraph's region; where, in context, each event happened
   control_statements.py  "X, still in the hands of Y": a holder stated without an event
@@ -22,11 +23,13 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ..actors.resolve import ActorResolver
+from ..places.countries import all_countries
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceResolver
 from ..records import ControlStatement, Document, Event, Mention, Proposal, Sentence
 from .assemble import clause_events
 from .clauses import sentence_clauses
+from .country import article_countries, decide
 from .context import DocContext, Resources, SentenceContext, para_of, paragraph_starts
 from .control_statements import control_statements
 from .doc_merge import merge_sentence_events
@@ -58,7 +61,7 @@ class Extractor:
         self.places = places
         self.cue = cues()
         self.res = Resources(actors, places, self.cue)
-        self.country_names = {fold(n) for n in COUNTRIES.values()}
+        self.country_names = {fold(n) for c in all_countries() for n in [c.name, *c.names]}
 
     def extract(self, document: Document, sdoc: Doc | None = None) -> Extraction:
         out = Extraction(document.id)
@@ -70,7 +73,15 @@ class Extractor:
                         paragraphs=paragraph_starts(document.article))
         mentions_by_sent = {s.start: place_mentions(res, s) for s in sdoc.sents}
         prime_context(res, mentions_by_sent, dc.place_context)
-        dc.actor_state.country = COUNTRIES.get(dc.place_context.country_code or "")
+        votes = article_countries(sdoc, dc.place_context, self.actors.registry, dc.actor_state.tok_actor)
+        dc.country = decide(votes)
+        if dc.country:
+            # what the text says outright also ranks place candidates
+            for cc, n in votes.items():
+                dc.place_context.countries[cc] = max(dc.place_context.countries[cc], round(n))
+        else:
+            out.warnings.append("no country: the article names no place, country or actor that tells which")
+        dc.actor_state.country = COUNTRIES.get(dc.country or "")
         for si, sent in enumerate(sdoc.sents):
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=sent.text))

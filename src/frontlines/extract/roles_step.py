@@ -38,6 +38,18 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
     if not whole_sentence:
         membership_change(res, dc, s, cl, roles)
     ev_type, sub = coding.acled_type(cl, roles, res.actors, sent)  # roles' second actor does not change it
+    antecedent = _antecedent(dc, s, cl) if roles.actor1 is None and not roles.actor1_name else None
+    if antecedent is not None:
+        # "The attack also destroyed ...", "The bomb went off behind the mosque": the event the article
+        # just reported; a generic noun takes its type too, a specific one ("the bomb") keeps its own
+        s.antecedent = antecedent
+        roles.actor1 = res.actors.id_for_name(antecedent.actor1)
+        roles.actor1_name = None if roles.actor1 else antecedent.actor1
+        if antecedent.actor2 and not roles.actor2:
+            roles.actor2 = res.actors.id_for_name(antecedent.actor2)
+            roles.actor2_name = None if roles.actor2 else antecedent.actor2
+        if cl.trigger.token.lemma_.lower() in GENERIC_EVENT_NOUNS:
+            return roles, antecedent.event_type, antecedent.sub_event_type
     if roles.actor1 and not roles.actor2 and not roles.actor2_name and not roles.civilians:
         # ACLED coders name the other side from the article when the sentence leaves it implied
         by_agreement = sub == "Non-violent transfer of territory" and coding.by_agreement(sent)
@@ -46,6 +58,22 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
             roles.actor2 = res.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day)
             roles.actor2_inferred = roles.actor2 is not None
     return roles, ev_type, sub
+
+
+ANAPHORIC_DETS = {"the", "this", "that", "these", "those"}
+GENERIC_EVENT_NOUNS = {"attack", "assault", "offensive", "operation", "raid", "incident", "fighting", "violence"}
+
+
+def _antecedent(dc: DocContext, s: SentenceContext, cl: Clause):
+    """The event a definite event noun with no actor of its own refers back to ("the attack", "the
+    strikes"): the last event reported, two sentences back at most."""
+    noun = cl.trigger.token
+    if noun.pos_ not in ("NOUN", "PROPN") or not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS
+                                                     for c in noun.children):
+        return None
+    if not dc.prev_events or s.index - dc.prev_si > 2:
+        return None
+    return dc.prev_events[-1]
 
 
 def membership_change(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause, roles) -> None:

@@ -1,0 +1,57 @@
+"""Step — the article's country: which country (or countries) the report is about.
+
+Read before any event is placed, from what the text says outright: its places that resolve without
+doubt (event_places.prime_context fills the place context), countries named ("in Sudan",
+"Ukraine's Kharkiv"), demonyms ("Malian troops"), and the registry actors it names (their country).
+The result ranks place candidates, names ACLED's generic actors ("Unidentified Armed Group (Mali)")
+and "the army"/"troops" (the state forces of that country).  Where the text does not tell, the
+country stays unknown and the extraction says so: there is no default country.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Doc
+
+from ..places.countries import by_demonym, by_name
+from ..places.resolve import PlaceContext
+
+# how much each kind of clue counts
+W_PLACE = 1.0      # a place that resolved without doubt (already counted in the place context)
+W_NAMED = 2.0      # the country named outright
+W_DEMONYM = 0.5    # a state adjective: often a foreign actor ("Turkish drones" in Syria)
+W_ACTOR = 0.5      # a registry actor of that country
+
+
+def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: dict[int, str] | None = None) -> Counter:
+    votes: Counter = Counter()
+    for cc, n in ctx.countries.items():
+        votes[cc] += W_PLACE * n
+    for ent in sdoc.ents:
+        if ent.label_ in ("GPE", "PLACE", "LOC"):
+            c = by_name(ent.text)
+            if c is not None:
+                votes[c.iso2] += W_NAMED
+        elif ent.label_ == "NORP":
+            c = by_demonym(ent.text)
+            if c is not None:
+                votes[c.iso2] += W_DEMONYM
+    if registry is not None and tok_actor:
+        seen = set()
+        for aid in tok_actor.values():
+            if aid in seen:
+                continue
+            seen.add(aid)
+            a = registry.get(aid)
+            c = by_name(a.country) if a is not None and a.country else None
+            if c is not None:
+                votes[c.iso2] += W_ACTOR
+    return votes
+
+
+def decide(votes: Counter) -> str | None:
+    """The ISO2 code of the article's main country, or None when nothing points to one."""
+    if not votes:
+        return None
+    (cc, n), *rest = votes.most_common(2)
+    return cc if n >= 1.0 else None
