@@ -107,8 +107,9 @@ def name_keys(actor: dict) -> list[str]:
     return [s for s in out if _nonempty_str(s)]
 
 
-def validate_registry(data) -> list[str]:
-    """Return a list of human-readable problems; an empty list means valid."""
+def validate_registry(data, other_ids: set[str] = frozenset()) -> list[str]:
+    """Return a list of human-readable problems; an empty list means valid.
+    ``other_ids``: ids defined in the other files loaded with this one, which relations may target."""
     errors: list[str] = []
     if not isinstance(data, dict):
         return ["top level must be a mapping"]
@@ -132,7 +133,7 @@ def validate_registry(data) -> list[str]:
         if aid in ids:
             errors.append(f"{aid}: duplicate id (entries {ids[aid]} and {i})")
         ids[aid] = i
-    known = set(ids)
+    known = set(ids) | set(other_ids)
 
     demonyms: dict[str, str] = {}
     for i, actor in enumerate(actors):
@@ -207,7 +208,7 @@ def validate_registry(data) -> list[str]:
                 errors.append(f"{where}: type {rel.get('type')!r} not allowed")
             target = rel.get("target")
             if target not in known:
-                errors.append(f"{where}: target {target!r} is not an actor id in this file")
+                errors.append(f"{where}: target {target!r} is not an actor id in this file or the others loaded")
             elif target == aid:
                 errors.append(f"{where}: relation to itself")
             if not {"from", "until"} <= rel.keys():
