@@ -357,11 +357,11 @@ _PERSONS = (r"(?:people|persons?|civilians?|fighters?|militants?|soldiers?|troop
             r"protesters?|demonstrators?|combatants?|insurgents?|personnel|others?|farmers?|shepherds?)")
 _QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*"
 _COUNT = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
-_KILL_WORD = re.compile(r"\b(?:killed|dead|died|executed|slain|lost their lives|killing|leaving)\b", re.I)
+_KILL_WORD = re.compile(r"\b(?:killed|kills|dead|died|executed|slain|lost their lives|killing|leaving)\b", re.I)
 _KILLED = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
                      r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)",
                      re.I)
-_KILLING = re.compile(rf"\b(?:killing|killed|leaving)\s+{_QUAL}{_NUMBER}\b", re.I)
+_KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed)\s+{_QUAL}{_NUMBER}\b", re.I)
 ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
                              r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
 

@@ -21,21 +21,32 @@ W_PLACE = 1.0      # a place that resolved without doubt (already counted in the
 W_NAMED = 2.0      # the country named outright
 W_DEMONYM = 0.5    # a state adjective: often a foreign actor ("Turkish drones" in Syria)
 W_ACTOR = 0.5      # a registry actor of that country
+SHORT_FORMS = {"US", "UK"}
 
 
 def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: dict[int, str] | None = None) -> Counter:
     votes: Counter = Counter()
     for cc, n in ctx.countries.items():
         votes[cc] += W_PLACE * n
-    for ent in sdoc.ents:
-        if ent.label_ in ("GPE", "PLACE", "LOC"):
-            c = by_name(ent.text)
+    i = 0
+    while i < len(sdoc):  # country names ("Sudan", "South Sudan", "Ukraine's") and demonyms, in any token
+        for n in (4, 3, 2, 1):
+            span = sdoc[i:i + n]
+            if len(span) < n or not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in span) or \
+                    not span[0].text[:1].isupper():
+                continue
+            text = span.text.replace("’s", "").replace("'s", "")
+            if len(text) <= 2 and text not in SHORT_FORMS:
+                continue  # "KP", "NE": initials, not country codes
+            c = by_name(text)
+            w = W_NAMED
+            if c is None and n == 1:
+                c, w = by_demonym(text), W_DEMONYM
             if c is not None:
-                votes[c.iso2] += W_NAMED
-        elif ent.label_ == "NORP":
-            c = by_demonym(ent.text)
-            if c is not None:
-                votes[c.iso2] += W_DEMONYM
+                votes[c.iso2] += w
+                i += n - 1
+                break
+        i += 1
     if registry is not None and tok_actor:
         seen = set()
         for aid in tok_actor.values():

@@ -37,7 +37,7 @@ from .event_places import note_paragraph_region, prime_context
 from .lexicon import cues
 from .place_mentions import place_mentions
 from .sentence_dates import sentence_when
-from .vague import drop_vague
+from .vague import drop_vague, fold_restatements
 from ..names import fold
 
 
@@ -103,5 +103,6 @@ class Extractor:
                         break
             merge_sentence_events(dc, s, sent_events)
             self.actors.end_sentence(dc.actor_state, sent_events)
-        out.events = drop_vague(list(dc.doc_events.values()), self.places.gaz, self.country_names, out.skipped)
+        events = fold_restatements(list(dc.doc_events.values()), document.meta.published)
+        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped)
         return out

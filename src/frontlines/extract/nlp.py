@@ -52,6 +52,19 @@ def extend_place_names(doc):
     return doc
 
 
+@Language.component("line_breaks")
+def line_breaks(doc):
+    """A line break ends a sentence: a headline, a caption or a list item has no full stop, and the
+    parser would otherwise run it into the next line ("Russian shelling kills five\nRussian shelling
+    of the city ... killed five people" is two reports of one event, not one sentence)."""
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
+            nxt = doc[tok.i + 1]
+            if not nxt.is_space:
+                nxt.is_sent_start = True
+    return doc
+
+
 def _cased_variants(name: str) -> set[str]:
     out = set()
     for v in surface_variants(name):
@@ -89,4 +102,5 @@ def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ..
     nlp.add_pipe("place_frames", after="entity_ruler")
     nlp.add_pipe("extend_place_names", after="place_frames")
     nlp.add_pipe("merge_entities", after="extend_place_names")
+    nlp.add_pipe("line_breaks", before="parser")
     return nlp

@@ -42,6 +42,29 @@ def _near_day(a: Event, b: Event) -> bool:
     return abs((a.event_date - b.event_date).days) <= 1
 
 
+def fold_restatements(events: list[Event], published) -> list[Event]:
+    """The headline and the lede, or the lede and a later recap, report the same event at the same
+    place a day apart (one dated "on Monday", the other only by the page): one event, every sentence
+    kept as evidence, dated by the sentence that names its day."""
+    keep: list[Event] = []
+    for ev in events:
+        twin = next((k for k in keep if k.event_type == ev.event_type and fold(k.location) == fold(ev.location)
+                     and abs((k.event_date - ev.event_date).days) <= 1), None)
+        if twin is None:
+            keep.append(ev)
+            continue
+        if twin.event_date == published and ev.event_date != published:
+            twin.event_date, twin.time_precision = ev.event_date, ev.time_precision
+            twin.sub_event_type, twin.actor1, twin.inter1 = ev.sub_event_type, ev.actor1, ev.inter1
+        for e in ev.evidence:
+            if all(e.start != k.start for k in twin.evidence):
+                twin.evidence.append(e)
+        twin.evidence.sort(key=lambda e: e.start)
+        twin.fatalities = max(twin.fatalities, ev.fatalities)
+        twin.actor2 = twin.actor2 or ev.actor2
+    return keep
+
+
 def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict]) -> list[Event]:
     kinds = {id(ev): _kind(ev, gaz, country_names) for ev in events}
     keep: list[Event] = []
