@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from frontlines.places.gazetteer import Gazetteer, builtin_gazetteer
+from frontlines.places.gazetteer import builtin_gazetteer
 from frontlines.places.geonames import load_dump
 from frontlines.places.resolve import PlaceContext, PlaceResolver
 from frontlines.store.db import Store
@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
 
         t0 = time.perf_counter()
         builtin = builtin_gazetteer()
-        gaz = Gazetteer([*builtin.places.values(), *store.places()])
+        gaz = builtin.with_extra(store.places())
         resolver = PlaceResolver(gaz)
         build_s = time.perf_counter() - t0
 

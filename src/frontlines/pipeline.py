@@ -29,7 +29,7 @@ class Pipeline:
             extra = list(extra_places)
             gazetteer = builtin_gazetteer()
             if extra:
-                gazetteer = Gazetteer(list(gazetteer.places.values()) + extra)
+                gazetteer = gazetteer.with_extra(extra)
         self.gazetteer = gazetteer
         self.nlp = build_nlp(self.registry, self.gazetteer)
         self.extractor = Extractor(self.nlp, ActorResolver(self.registry), PlaceResolver(self.gazetteer))

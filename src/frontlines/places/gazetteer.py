@@ -1,22 +1,35 @@
 """The gazetteer: GeoNames rows plus curated Syrian places, indexed by folded name.
 
-Built-in data (``frontlines/data/places``): the regional and large-city rows of GeoNames'
-cities500 (CC BY 4.0), GeoNames' admin1 codes, and a curated table of Syrian villages,
-districts and landmarks.  Rows loaded by ``frontlines gazetteer load`` live in the store
-and are added on top.
+Built-in data (``frontlines/data/places``): every row of GeoNames' cities500 worldwide
+(CC BY 4.0), GeoNames' admin1 names for every country, and a curated table of Syrian
+villages, districts and landmarks.  Rows loaded by ``frontlines gazetteer load`` live in
+the store and are laid on top (``Gazetteer.with_extra``).
+
+About 200,000 built-in rows are too many to hold as ``Place`` objects in every process, so
+they are indexed once into a SQLite file in the user's cache folder (``$FRONTLINES_CACHE``,
+else ``$XDG_CACHE_HOME/frontlines`` or ``~/.cache/frontlines``; rebuilt when the data or
+the name folding changes) and read from there: a row becomes a ``Place`` only when it is
+looked up.  Exact names are found everywhere; fuzzy spellings only in the countries the
+caller asks for.
 """
 from __future__ import annotations
 
 import csv
 import gzip
+import hashlib
 import io
+import os
+import sqlite3
+import tempfile
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Iterator
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
 
 from rapidfuzz import fuzz, process
 
+from .. import names as _names_module
 from ..names import fold
 from ..records import Place
 from .countries import country_names
@@ -74,28 +87,185 @@ def parse_curated(text: str, source_file: str) -> Iterator[Place]:
                     alternate_names=[a for a in (row.get("alternate_names") or "").split("|") if a])
 
 
+SCHEMA = 1
+# Where a caller names no country, fuzzy spellings are searched where the built-in data used to
+# reach: the Levant and its neighbours, and large places everywhere (plus any rows laid on top).
+DEFAULT_FUZZY_COUNTRIES = ("SY", "IQ", "TR", "LB", "JO", "IL", "PS")
+BIG = 100_000
+# admin1 names that are ordinary English words, or too generic to tag as a place on their own
+_GENERIC_ADMIN1 = {"centre", "center", "central", "north", "south", "east", "west", "northern", "southern",
+                   "eastern", "western", "capital", "coast", "lakes", "upper", "lower", "delta", "plateau",
+                   "valley", "sea", "lake", "river", "orange", "nord", "sud", "est", "ouest", "littoral",
+                   "maritime", "plateaux", "savanes", "national", "federal", "islands", "island", "mountain",
+                   "highlands", "lowlands", "interior", "border", "frontier", "bay", "gulf", "city", "district",
+                   "province", "region", "state", "north east", "north west", "south east", "south west",
+                   "far north", "adamawa", "distrito federal", "capital district", "federal district", "nile",
+                   "red sea", "white nile", "blue nile", "la paz", "victoria", "georgia", "jordan", "mexico",
+                   "washington", "lima", "panama", "guatemala", "kuwait", "djibouti", "luxembourg", "singapore"}
+_ADMIN1_SUFFIXES = (" Region", " Province", " Governorate", " State", " Oblast", " Oblast'", " Division",
+                    " Department", " Prefecture", " District", " County", " Municipality")
+_COLS = "id, name, latitude, longitude, fclass, fcode, cc, admin1, admin2, population, source, alts"
+
+
+def _place(row) -> Place:
+    pid, name, lat, lon, fclass, fcode, cc, admin1, admin2, pop, source, alts = row
+    return Place(id=pid, name=name, latitude=lat, longitude=lon, feature_class=fclass, feature_code=fcode,
+                 country_code=cc, country=COUNTRIES.get(cc, cc), admin1=admin1, admin2=admin2, population=pop,
+                 source=source, alternate_names=alts.split("|") if alts else [])
+
+
+def _row(p: Place) -> tuple:
+    return (p.id, p.name, p.latitude, p.longitude, p.feature_class, p.feature_code, p.country_code, p.admin1,
+            p.admin2, p.population, p.source, "|".join(p.alternate_names))
+
+
+def _merge(old: Place, p: Place) -> Place:
+    """A curated row re-listing a GeoNames place adds spellings and detail."""
+    return old.model_copy(update={
+        "alternate_names": sorted(set(old.alternate_names) | set(p.alternate_names) | {p.name} - {old.name}),
+        "admin2": p.admin2 or old.admin2, "admin1": p.admin1 or old.admin1,
+        "source": old.source if p.source == old.source else f"{old.source}; {p.source}"})
+
+
+def _keys(p: Place) -> list[str]:
+    return list(dict.fromkeys(k for k in (fold(n) for n in (p.name, *p.alternate_names)) if k))
+
+
+def _big(p: Place) -> bool:
+    return p.population >= BIG or p.feature_code in ("PCLI", "ADM1")
+
+
+class _Builtin:
+    """The built-in rows, read from their SQLite index (one connection per process, so forked
+    workers each open their own)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        self._rows: dict[str, Place] = {}
+        self._domains: dict[tuple, dict[int, list[str]]] = {}
+        self._len: int | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._conn is None or self._pid != os.getpid():
+            self._conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._conn
+
+    def __len__(self) -> int:
+        if self._len is None:
+            self._len = self.db.execute("SELECT count(*) FROM places").fetchone()[0]
+        return self._len
+
+    def get(self, pid: str) -> Place | None:
+        p = self._rows.get(pid)
+        if p is None:
+            row = self.db.execute(f"SELECT {_COLS} FROM places WHERE id = ?", (pid,)).fetchone()
+            if row is None:
+                return None
+            p = self._rows[pid] = _place(row)
+            if len(self._rows) > 20_000:
+                self._rows.clear()
+        return p
+
+    def ids(self, key: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM names WHERE key = ? ORDER BY rowid", (key,))]
+
+    def fuzzy_keys(self, countries: tuple[str, ...] | None) -> dict[int, list[str]]:
+        """Folded names by length: of ``countries``, or (None) of the default fuzzy domain."""
+        dom = self._domains.get(countries)
+        if dom is None:
+            cs = countries or DEFAULT_FUZZY_COUNTRIES
+            q = ",".join("?" * len(cs))
+            where = f"cc IN ({q})" if countries else f"cc IN ({q}) OR big = 1"
+            dom = defaultdict(list)
+            for (k,) in self.db.execute(f"SELECT DISTINCT key FROM names WHERE {where}", cs):
+                dom[len(k)].append(k)
+            self._domains[countries] = dom
+        return dom
+
+    def all(self) -> Iterator[Place]:
+        for row in self.db.execute(f"SELECT {_COLS} FROM places ORDER BY rowid"):
+            yield _place(row)
+
+    def for_patterns(self, countries: tuple[str, ...], min_population: int) -> Iterator[Place]:
+        q = ",".join("?" * len(countries))
+        for row in self.db.execute(f"SELECT {_COLS} FROM places WHERE cc IN ({q}) OR population >= ? "
+                                   "OR fcode IN ('PCLI', 'ADM1') ORDER BY rowid", (*countries, min_population)):
+            yield _place(row)
+
+    def admin1_names(self) -> list[tuple[str, str, str]]:
+        return list(self.db.execute("SELECT code, name, asciiname FROM admin1 ORDER BY code"))
+
+    def admin1_row(self, cc: str, admin1: str) -> Place | None:
+        row = self.db.execute("SELECT id FROM places WHERE fcode = 'ADM1' AND cc = ? AND admin1 = ? "
+                              "ORDER BY rowid DESC LIMIT 1", (cc, admin1)).fetchone()
+        return self.get(row[0]) if row else None
+
+
+class _PlacesView(Mapping):
+    """``gazetteer.places``: every place by id, built-in rows read on demand."""
+
+    def __init__(self, gaz: "Gazetteer"):
+        self.gaz = gaz
+
+    def __getitem__(self, pid: str) -> Place:
+        p = self.gaz.get(pid)
+        if p is None:
+            raise KeyError(pid)
+        return p
+
+    def __iter__(self) -> Iterator[str]:
+        for p in self.gaz.iter_places():
+            yield p.id
+
+    def __len__(self) -> int:
+        return len(self.gaz)
+
+    def values(self):  # one pass, not a lookup per id
+        return list(self.gaz.iter_places())
+
+
 class Gazetteer:
-    def __init__(self, places: Iterable[Place] = ()):
-        self.places: dict[str, Place] = {}
-        self.index: dict[str, list[str]] = defaultdict(list)
+    """Places by folded name.  ``Gazetteer(places)`` holds its rows in memory; the built-in one
+    (``builtin_gazetteer()``) reads the world's rows from their index and keeps in memory only
+    the rows laid on top of it (``add``, ``with_extra``)."""
+
+    def __init__(self, places: Iterable[Place] = (), base: _Builtin | None = None):
+        self.base = base
+        self._extra: dict[str, Place] = {}
+        self.index: dict[str, list[str]] = defaultdict(list)  # the rows held in memory only
         self._by_len: dict[int, list[str]] | None = None
-        self._cache: dict[str, list[tuple[Place, float]]] = {}
+        self._cache: dict[tuple, list[tuple[Place, float]]] = {}
         self._admin1_rows: dict[tuple[str, str], Place] | None = None
         self.add(places)
+
+    @property
+    def places(self) -> Mapping[str, Place]:
+        return _PlacesView(self) if self.base is not None else self._extra
+
+    def with_extra(self, places: Iterable[Place]) -> "Gazetteer":
+        """A gazetteer with ``places`` laid on top of this one's, sharing its built-in index."""
+        g = Gazetteer(base=self.base)
+        g.add(self._extra.values())
+        g.add(places)
+        return g
 
     def add(self, places: Iterable[Place]) -> int:
         n = 0
         for p in places:
-            old = self.places.get(p.id)
-            if old is not None:  # a curated row re-listing a GeoNames place adds spellings and detail
-                p = old.model_copy(update={
-                    "alternate_names": sorted(set(old.alternate_names) | set(p.alternate_names) | {p.name} - {old.name}),
-                    "admin2": p.admin2 or old.admin2, "admin1": p.admin1 or old.admin1,
-                    "source": old.source if p.source == old.source else f"{old.source}; {p.source}"})
-            self.places[p.id] = p
-            for name in {p.name, *p.alternate_names}:
-                key = fold(name)
-                if key and p.id not in self.index[key]:
+            old = self._extra.get(p.id) or (self.base.get(p.id) if self.base is not None else None)
+            if old is not None:
+                p = _merge(old, p)
+                if self.base is not None:  # its built-in spellings are found through the index already
+                    for key in _keys(p):
+                        if p.id in self.base.ids(key) and p.id not in self.index.get(key, ()):
+                            self.index[key].append(p.id)
+            self._extra[p.id] = p
+            for key in _keys(p):
+                if p.id not in self.index[key]:
                     self.index[key].append(p.id)
             n += 1
         self._by_len = None
@@ -104,67 +274,146 @@ class Gazetteer:
         return n
 
     def __len__(self) -> int:
-        return len(self.places)
+        if self.base is None:
+            return len(self._extra)
+        return len(self.base) + sum(1 for i in self._extra if self.base.get(i) is None)
+
+    def iter_places(self) -> Iterator[Place]:
+        if self.base is not None:
+            for p in self.base.all():
+                yield self._extra.get(p.id, p)
+            yield from (p for i, p in self._extra.items() if self.base.get(i) is None)
+        else:
+            yield from self._extra.values()
 
     def get(self, place_id: str | None) -> Place | None:
-        return self.places.get(place_id or "")
+        pid = place_id or ""
+        p = self._extra.get(pid)
+        if p is None and self.base is not None:
+            p = self.base.get(pid)
+        return p
+
+    def _ids(self, key: str) -> list[str]:
+        ids = self.base.ids(key) if self.base is not None else []
+        return list(dict.fromkeys([*ids, *self.index.get(key, ())]))
 
     def exact(self, name: str) -> list[Place]:
-        return [self.places[i] for i in self.index.get(fold(name), [])]
+        return [p for p in (self.get(i) for i in self._ids(fold(name))) if p is not None]
 
-    def candidates(self, name: str, limit: int = 10) -> list[tuple[Place, float]]:
-        """Places a name may refer to: exact folded matches (score 100), else close fuzzy ones."""
+    def _fuzzy_keys(self, countries: tuple[str, ...] | None) -> dict[int, list[str]]:
+        if self._by_len is None:
+            self._by_len = defaultdict(list)
+            for k in self.index:
+                self._by_len[len(k)].append(k)
+        if self.base is None:
+            return self._by_len
+        base = self.base.fuzzy_keys(countries)
+        if not self._by_len:
+            return base
+        merged = defaultdict(list, {n: list(ks) for n, ks in base.items()})
+        for n, ks in self._by_len.items():
+            merged[n] += [k for k in ks if k not in set(base.get(n, ()))]
+        return merged
+
+    def _in_domain(self, p: Place, countries: tuple[str, ...] | None) -> bool:
+        if countries:
+            return p.country_code in countries
+        return self.base is None or p.id in self._extra or p.country_code in DEFAULT_FUZZY_COUNTRIES or _big(p)
+
+    def candidates(self, name: str, limit: int = 10, countries: Iterable[str] | None = None,
+                   ) -> list[tuple[Place, float]]:
+        """Places a name may refer to: exact folded matches anywhere (score 100), else close fuzzy
+        spellings among the places of ``countries`` (ISO2 codes; when None, the former built-in
+        region and large places everywhere)."""
         key = fold(name)
         if not key:
             return []
-        if key in self._cache:
-            return self._cache[key]
-        hits = [(self.places[i], 100.0) for i in self.index.get(key, [])]
+        cs = tuple(sorted({c.upper() for c in countries if c})) or None if countries is not None else None
+        ck = (key, cs)
+        if ck in self._cache:
+            return self._cache[ck]
+        hits = [(p, 100.0) for p in self.exact(name)]
         if not hits and len(key) >= 5:
-            if self._by_len is None:
-                self._by_len = defaultdict(list)
-                for k in self.index:
-                    self._by_len[len(k)].append(k)
+            by_len = self._fuzzy_keys(cs)
             # a ratio of 88+ needs lengths within about a quarter of each other: search only those keys
             found: list[tuple[str, float]] = []
             for length in range(int(len(key) * 0.78), int(len(key) * 1.28) + 1):
-                bucket = self._by_len.get(length)
+                bucket = by_len.get(length)
                 if bucket:
                     found += [(k, sc) for k, sc, _ in process.extract(key, bucket, scorer=fuzz.ratio,
                                                                       score_cutoff=FUZZY_THRESHOLD, limit=limit)]
             for k, score in sorted(found, key=lambda x: -x[1])[:limit]:
-                hits += [(self.places[i], float(score)) for i in self.index[k]]
+                hits += [(p, float(score)) for p in (self.get(i) for i in self._ids(k))
+                         if p is not None and self._in_domain(p, cs)]
         if len(self._cache) > 50_000:
             self._cache.clear()
-        self._cache[key] = hits
+        self._cache[ck] = hits
         return hits
 
     def admin1_place(self, admin1: str, country_code: str = "SY") -> Place | None:
         """The governorate itself (its ADM1 row, whatever the row is called), for region-level precision."""
         if self._admin1_rows is None:
-            self._admin1_rows = {(p.country_code, p.admin1): p for p in self.places.values()
+            self._admin1_rows = {(p.country_code, p.admin1): p for p in self._extra.values()
                                  if p.feature_code == "ADM1" and p.admin1}
-        return self._admin1_rows.get((country_code, admin1))
+        hit = self._admin1_rows.get((country_code, admin1))
+        if hit is None and self.base is not None:
+            hit = self.base.admin1_row(country_code, admin1)
+            if hit is not None:
+                hit = self._extra.get(hit.id, hit)
+        return hit
 
-    def pattern_names(self, countries: tuple[str, ...] = ("SY",), min_population: int = 100_000) -> Iterator[tuple[str, str]]:
-        """(surface name, place id) for the entity ruler: every name of places in ``countries``
-        and the main name of large places elsewhere."""
-        for p in self.places.values():
+    def pattern_names(self, countries: tuple[str, ...] = ("SY",), min_population: int = BIG) -> Iterator[tuple[str, str]]:
+        """(surface name, place id) for the entity ruler: every name of places in ``countries``,
+        the main name of large places elsewhere, and every country's admin1 names (id
+        ``admin1:CC.code``) that are not common words."""
+        seen = set()
+        rows = self.base.for_patterns(countries, min_population) if self.base is not None else ()
+        for p in [*rows, *self._extra.values()]:
+            p = self._extra.get(p.id, p)
+            if p.id in seen:
+                continue
+            seen.add(p.id)
             if p.country_code in countries:
                 for n in {p.name, *p.alternate_names}:
                     yield n, p.id
             elif p.population >= min_population or p.feature_code in ("PCLI", "ADM1"):
                 yield p.name, p.id
+        if self.base is not None:
+            from spacy.lang.en.stop_words import STOP_WORDS
+            for code, name, asciiname in self.base.admin1_names():
+                if code[:2] in countries:
+                    continue  # their curated names are above
+                for n in {name if name.isascii() else asciiname, *_admin1_short(asciiname)}:
+                    if len(n) >= 4 and n.lower() not in STOP_WORDS and n.lower() not in _GENERIC_ADMIN1 \
+                            and n[:1].isupper():
+                        yield n, f"admin1:{code}"
+
+
+def _admin1_short(name: str) -> list[str]:
+    """'Sagaing Region' -> ['Sagaing']: the name reporting uses with its own noun after it."""
+    for suf in _ADMIN1_SUFFIXES:
+        if name.endswith(suf) and len(name) > len(suf) + 3:
+            return [name[: -len(suf)].rstrip("'")]
+    return []
 
 
 def _data(name: str):
     return resources.files("frontlines.data.places").joinpath(name)
 
 
+BUILTIN_FILES = ("cities500.txt.gz", "admin1CodesASCII.txt", "syria_curated.tsv")
+
+
+def _read_admin1() -> dict[str, str]:
+    f = _data("admin1CodesASCII.txt")
+    return parse_admin1(f.read_text(encoding="utf-8").splitlines()) if f.is_file() else {}
+
+
 def builtin_places() -> Iterator[Place]:
-    admin1_file = _data("admin1CodesASCII.txt")
-    admin1 = parse_admin1(admin1_file.read_text(encoding="utf-8").splitlines()) if admin1_file.is_file() else {}
-    cities = _data("cities500_region.txt.gz")
+    """Every built-in row as a ``Place`` (cities500 worldwide, then curated rows): slow and
+    large, for building the index; lookups go through ``builtin_gazetteer()``."""
+    admin1 = _read_admin1()
+    cities = _data("cities500.txt.gz")
     if cities.is_file():
         with gzip.open(io.BytesIO(cities.read_bytes()), "rt", encoding="utf-8") as fh:
             yield from parse_geonames(fh, admin1, "GeoNames cities500")
@@ -173,6 +422,89 @@ def builtin_places() -> Iterator[Place]:
         yield from parse_curated(curated.read_text(encoding="utf-8"), "syria_curated.tsv")
 
 
+def _fingerprint() -> str:
+    h = hashlib.sha256(f"schema {SCHEMA}".encode())
+    for name in BUILTIN_FILES:
+        f = _data(name)
+        h.update(name.encode() + (f.read_bytes() if f.is_file() else b""))
+    h.update(Path(_names_module.__file__).read_bytes())  # the folding the keys were made with
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("FRONTLINES_CACHE")
+    if env:
+        return Path(env)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "frontlines"
+
+
+def build_index(path: Path) -> None:
+    """Index the built-in rows into a SQLite file at ``path`` (written beside it, then moved in)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gazetteer-", suffix=".tmp")
+    os.close(fd)
+    try:
+        db = sqlite3.connect(tmp)
+        db.executescript("""
+            PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+            CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT, latitude REAL, longitude REAL, fclass TEXT,
+                                 fcode TEXT, cc TEXT, admin1 TEXT, admin2 TEXT, population INTEGER, source TEXT,
+                                 alts TEXT);
+            CREATE TABLE names (key TEXT, id TEXT, cc TEXT, big INTEGER);
+            CREATE TABLE admin1 (code TEXT PRIMARY KEY, name TEXT, asciiname TEXT);
+        """)
+        curated = {p.id: p for p in parse_curated(_data("syria_curated.tsv").read_text(encoding="utf-8"),
+                                                  "syria_curated.tsv")} if _data("syria_curated.tsv").is_file() else {}
+        admin1 = _read_admin1()
+        cities = _data("cities500.txt.gz")
+
+        def rows() -> Iterator[Place]:
+            if cities.is_file():
+                with gzip.open(io.BytesIO(cities.read_bytes()), "rt", encoding="utf-8") as fh:
+                    for p in parse_geonames(fh, admin1, "GeoNames cities500"):
+                        yield _merge(p, curated.pop(p.id)) if p.id in curated else p
+            yield from list(curated.values())
+
+        batch_p, batch_n = [], []
+        for p in rows():
+            batch_p.append(_row(p))
+            big = int(_big(p))
+            batch_n += [(k, p.id, p.country_code, big) for k in _keys(p)]
+            if len(batch_p) >= 20_000:
+                db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch_p)
+                db.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
+                batch_p, batch_n = [], []
+        db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", batch_p)
+        db.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
+        f = _data("admin1CodesASCII.txt")
+        if f.is_file():
+            a1 = [ln.split("\t")[:3] for ln in f.read_text(encoding="utf-8").splitlines() if ln.count("\t") >= 2]
+            db.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?)", a1)
+        db.executescript("CREATE INDEX names_key ON names(key); CREATE INDEX names_cc ON names(cc, key); "
+                         "CREATE INDEX places_adm1 ON places(fcode, cc, admin1); ANALYZE;")
+        db.commit()
+        db.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def builtin_index() -> Path:
+    """The built-in rows' SQLite index, built on first use (about half a minute) and reused."""
+    name = f"gazetteer-{_fingerprint()}.sqlite"
+    for folder in (cache_dir(), Path(tempfile.gettempdir()) / f"frontlines-{os.getuid()}"):
+        path = folder / name
+        if path.is_file():
+            return path
+        try:
+            build_index(path)
+            return path
+        except OSError:
+            continue
+    raise OSError("no writable folder for the gazetteer index: set FRONTLINES_CACHE")
+
+
 @lru_cache(maxsize=1)
 def builtin_gazetteer() -> Gazetteer:
-    return Gazetteer(builtin_places())
+    return Gazetteer(base=_Builtin(builtin_index()))

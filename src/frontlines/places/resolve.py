@@ -56,7 +56,7 @@ class PlaceResolver:
     def rank(self, name: str, ctx: PlaceContext, feature: str | None = None,
              region: bool = False) -> list[tuple[float, Place]]:
         ranked = []
-        for place, match in self.gaz.candidates(name):
+        for place, match in self.gaz.candidates(name, countries=(ctx.country_code,) if ctx.country_code else None):
             if match < 100 and ctx.country_code and place.country_code != ctx.country_code:
                 continue  # a spelling near-miss abroad is not evidence of anything
             s = match
