@@ -131,3 +131,48 @@ def test_the_blast_placed_more_precisely_is_the_same_event(pipeline):
     evs = events(pipeline, "Two people were killed on Friday when a bomb exploded in a car in Damascus. "
                            "The bomb went off near a mosque in the Barzeh neighbourhood north of Damascus.")
     assert [e.location for e in evs] == ["Barzeh"] and len(evs[0].evidence) == 2 and evs[0].fatalities == 2
+
+
+# ---- datelines, lists after a preposition, countries that only situate ------------------------
+def test_a_wire_dateline_is_not_where_it_happened(pipeline):
+    evs = events(pipeline, "GAROUA (AP) — Gunmen attacked the village of Mbodo Kelde on Friday, officials said.")
+    assert [e.location for e in evs] == ["Mbodo Kelde"]
+
+
+def test_a_list_after_in_is_a_list_of_places(pipeline):
+    found = ents(pipeline, "Warplanes struck targets in Qasr Hilal, Bayt Nura, Jabal al-Sur and Kfar Tibna overnight.")
+    for n in ["Qasr Hilal", "Bayt Nura", "Jabal al-Sur", "Kfar Tibna"]:
+        assert (n, "PLACE") in found, found
+
+
+def test_a_country_beside_a_region_only_situates_it(pipeline):
+    evs = events(pipeline, "Rapid Support Forces fighters attacked a village in Sennar province in Sudan on Friday.")
+    assert evs and all(e.location != "Sudan" for e in evs)
+
+
+@pytest.mark.parametrize("text", [
+    "Since 2018, armed groups have frequently attacked the town of Kiribi.",
+    "Jihadists have attacked the town of Kiribi repeatedly since 2016.",
+])
+def test_habitual_and_long_running_violence_is_background(pipeline, text):
+    ex = pipeline.extract(doc_from_text(text, date(2023, 2, 12)))
+    assert ex.events == [] and any("habitual" in s["why"] or "since" in s["why"] for s in ex.skipped)
+
+
+def test_deaths_counted_after_a_strike_belong_to_it(pipeline):
+    evs = events(pipeline, "Israeli warplanes struck the town of Kfar Tibna on Friday. "
+                           "Three civilians were killed in Bayt Nura, rescuers said.")
+    by_place = {e.location: e for e in evs}
+    assert by_place["Bayt Nura"].sub_event_type == "Air/drone strike"
+    assert by_place["Bayt Nura"].actor1 == "Military Forces of Israel" and by_place["Bayt Nura"].fatalities == 3
+
+
+def test_a_claim_of_responsibility_carries_the_event(pipeline):
+    evs = events(pipeline, "Al Shabaab claimed responsibility for the attack on an army post in the town of Kiribi in Somalia.")
+    assert [(e.actor1, e.location) for e in evs] == [("Al Shabaab", "Kiribi")]
+
+
+def test_two_dates_the_event_takes_its_own(pipeline):
+    evs = events(pipeline, "Two soldiers were killed on Sunday in an attack on an army post in the town of Kiribi, "
+                           "the ministry said on Tuesday.", date(2021, 12, 8))
+    assert [e.event_date for e in evs] == [date(2021, 12, 5)]

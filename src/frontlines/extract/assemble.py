@@ -20,7 +20,7 @@ from .context import DocContext, Resources, SentenceContext
 from .event_places import event_places, resolve_place
 from .grammar import Clause
 from .roles_step import clause_roles
-from .timex import When
+from .timex import When, find_when
 
 
 def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
@@ -47,9 +47,23 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             place = res.places.gaz.get(rp.place_id)
             if place is not None and rp.geo_precision == 1:
                 dc.place_context.note(place)
-        events.append(make_event(res, dc.document, sent, cl, roles, rp, s.when, ev_type, sub,
+        events.append(make_event(res, dc.document, sent, cl, roles, rp, clause_when(dc, s, cl), ev_type, sub,
                                  COUNTRIES.get(dc.country or "")))
     return events
+
+
+def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
+    """A sentence with two dates ("claimed on Tuesday an attack late on Sunday"): the one in the
+    event's own words — the event noun's phrase or the verb's clause — dates it."""
+    if s.when is None or sum(1 for e in s.sent.ents if e.label_ == "DATE") < 2:
+        return s.when
+    trig = cl.trigger.token
+    toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
+    if not toks:
+        return s.when
+    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+    own = find_when(s.sent.doc[lo:hi + 1].text, dc.document.meta.published)
+    return own or s.when
 
 
 def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,

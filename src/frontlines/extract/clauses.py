@@ -7,11 +7,36 @@ them.  Every trigger dropped is recorded, with why, on ``Extraction.skipped``.
 """
 from __future__ import annotations
 
+import re
+
 from .context import DocContext, SentenceContext
 from .grammar import Clause, build_clause, find_triggers, is_irrealis
 
 # a report's past events older than this are background, not news: they are not coded again
 BACKGROUND_DAYS = 60
+
+
+HABITUAL = {"frequently", "regularly", "often", "repeatedly", "routinely", "usually", "constantly", "periodically",
+            "sometimes", "occasionally", "increasingly"}
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def habitual(verb, published) -> str | None:
+    """'have frequently attacked Tillaberi since 2017', 'has been fighting the army since 2012': a state of
+    affairs, not an event.  Only the verb's own 'since' counts: a relative clause ("occupied since 2014")
+    leaves its main clause alone."""
+    kids = list(verb.children)
+    if any(c.dep_ == "advmod" and c.lower_ in HABITUAL for c in kids):
+        return "habitual, not one event"
+    for c in kids:
+        if c.dep_ == "prep" and c.lower_ == "since":
+            years = [t for t in c.subtree if _YEAR.match(t.text)]
+            if years and (published is None or published.year - int(years[0].text) >= 1):
+                return f"background: going on since {years[0].text}"
+            if any(t.dep_ == "aux" and t.lower_ in ("have", "has") for t in kids) and \
+                    any(t.ent_type_ == "DATE" for t in c.subtree):
+                return "background: a state since then, not one event"
+    return None
 
 
 def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
@@ -20,7 +45,7 @@ def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
     published = dc.document.meta.published
     clauses = []
     for trig in find_triggers(sent):
-        why = is_irrealis(trig, sent)
+        why = is_irrealis(trig, sent) or habitual(trig.verb, published)
         if why:
             out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
             continue

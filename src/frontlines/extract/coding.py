@@ -95,6 +95,12 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         r.civilians = _mentions_civilians(cl)
     elif cls in ("protest", "riot"):
         r.actor1 = subj
+    if r.actor1 is None and cls == "kill" and cause_noun(cl) is not None:
+        noun = cause_noun(cl)  # "killed in fighting between X and Y"
+        between = [a for c in noun.children if c.lower_ == "between" for g in c.children if g.dep_ == "pobj"
+                   for a in [actors.token_actor(x, state, strict=True) for x in [g, *g.conjuncts]] if a]
+        if between:
+            r.actor1, r.actor2 = between[0], (between[1] if len(between) > 1 else None)
     if r.actor1 is None and cls in ("clash",) and by_prep.get("between"):
         # "clashes erupted between X and Y"
         between = by_prep["between"]
@@ -117,7 +123,7 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                     break
     if r.actor1 is None and cls == "kill":
         # "were killed in Israeli attacks", "died in a Turkish drone strike": who by the event noun
-        noun = _cause_noun(cl)
+        noun = cause_noun(cl)
         if noun is not None:
             for c in noun.children:
                 if c.dep_ in ("amod", "compound", "poss", "nmod"):
@@ -175,13 +181,13 @@ def _weapon_class(cl: Clause) -> str | None:
         subj = cl.trigger.verb.head
     if subj is not None and subj.lemma_.lower() in nouns and nouns[subj.lemma_.lower()] in ("airstrike", "shell", "explode"):
         return nouns[subj.lemma_.lower()]
-    noun = _cause_noun(cl)
+    noun = cause_noun(cl)
     if noun is not None and nouns[noun.lemma_.lower()] in ("airstrike", "shell", "explode"):
         return nouns[noun.lemma_.lower()]
     return None
 
 
-def _cause_noun(cl: Clause):
+def cause_noun(cl: Clause):
     """'were killed in an Israeli airstrike', 'died in the shelling': the event noun a death is reported in."""
     nouns = triggers()["nouns"]
     for prep, obj in cl.preps:
@@ -318,6 +324,9 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
             return "Explosions/Remote violence", "Suicide bomb"
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if cls == "kill":
+        noun = cause_noun(cl)
+        if noun is not None and triggers()["nouns"][noun.lemma_.lower()] == "clash":
+            return "Battles", "Armed clash"  # "13 people were killed in fighting between armed groups"
         # ACLED: victims not reported as fighters are civilians
         if r.civilians or not _victims_are_combatants(cl):
             return "Violence against civilians", "Attack"

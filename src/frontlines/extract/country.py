@@ -25,6 +25,7 @@ SHORT_FORMS = {"US", "UK"}
 
 
 def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: dict[int, str] | None = None) -> Counter:
+    """Votes per ISO2 code; the countries the text names outright are also added to ``ctx.named``."""
     votes: Counter = Counter()
     for cc, n in ctx.countries.items():
         votes[cc] += W_PLACE * n
@@ -44,6 +45,8 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
                 c, w = by_demonym(text), W_DEMONYM
             if c is not None:
                 votes[c.iso2] += w
+                if w == W_NAMED:
+                    ctx.named.add(c.iso2)
                 i += n - 1
                 break
         i += 1

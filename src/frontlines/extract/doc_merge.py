@@ -57,7 +57,13 @@ def _same_as_antecedent(dc: DocContext, ante: Event, ev: Event) -> bool:
 
 
 def absorb(kept: Event, new: Event) -> None:
-    """Same place, same day, same document: one event, every sentence kept as evidence."""
+    """Same place, same day, same document: one event, every sentence kept as evidence.  A report that
+    names the weapon ("an Israeli strike hit X") codes the event better than one that counts its dead
+    ("three people were killed in X"): the more specific coding is kept."""
+    if kept.sub_event_type in ("Attack", "Armed clash") and new.event_type == "Explosions/Remote violence" and \
+            new.actor1 and not new.actor1.startswith("Unidentified"):
+        kept.event_type, kept.sub_event_type = new.event_type, new.sub_event_type
+        kept.actor1, kept.inter1 = new.actor1, new.inter1
     for e in new.evidence:
         if all(e.start != k.start for k in kept.evidence):
             kept.evidence.append(e)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceContext, km
+from ..places.countries import by_name
 from ..records import ResolvedPlace
 from .context import DocContext, Resources, SentenceContext
 from .grammar import Clause, path_up
@@ -111,6 +112,12 @@ def article_governorate(res: Resources, ctx: PlaceContext) -> ResolvedPlace | No
                          longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
 
 
+def is_country(pm: PlaceMention) -> bool:
+    """'Sudan', 'eastern Democratic Republic of Congo', 'north-east Nigeria': a country, or a part of one."""
+    words = (pm.region_text or pm.name).split()
+    return any(by_name(" ".join(words[i:])) is not None for i in range(min(len(words), 3)))
+
+
 def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                  whole_sentence: bool = False) -> list[tuple[PlaceMention, tuple | None]]:
     """Places where the clause's event happened, each with its anchor (mention, 'west of') if any."""
@@ -168,6 +175,10 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
         pm, how = anchors[0]
         pm.near = how
         return [(pm, None)]
+    # a country named beside a place only situates it ("in Gezira province in Sudan")
+    below_country = [pm for pm in chosen if not is_country(pm)]
+    if below_country:
+        chosen = below_country
     # a region named beside a precise place only situates it ("in the northern Hama countryside")
     precise = [pm for pm in chosen if not regional(res, pm)]
     if precise:

@@ -75,6 +75,7 @@ class Extractor:
         prime_context(res, mentions_by_sent, dc.place_context)
         votes = article_countries(sdoc, dc.place_context, self.actors.registry, dc.actor_state.tok_actor)
         dc.country = decide(votes)
+        dc.place_context.home = dc.country
         if dc.country:
             # what the text says outright also ranks place candidates
             for cc, n in votes.items():

@@ -121,6 +121,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
+            # "claimed responsibility for the attack on X": the claim carries the event
+            elif tok_dep == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() in lex["responsibility_nouns"] \
+                    and head.head.head.i not in seen and head.head.head.pos_ == "VERB":
+                out.append(Trigger(tok, cls, head.head.head))
+                seen.add(head.head.head.i)
             # "clashes erupted in X", "an airstrike hit X"
             elif tok_dep in ("nsubj", "nsubjpass") and head_lemma in lex["event_subject_verbs"] and head.i not in seen:
                 out.append(Trigger(tok, cls, head))

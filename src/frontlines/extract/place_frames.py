@@ -20,6 +20,7 @@ CONNECTORS = {"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ath", "adh
 _CALENDAR = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
              "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 MAX_NAME_TOKENS = 6
+LOCATIVE = {"in", "near", "on", "at", "around", "outside"}
 
 
 def _word(tok) -> bool:
@@ -93,6 +94,29 @@ def frame_spans(doc: Doc) -> list[Span]:
                     i += 1
                 elif i < len(doc) and doc[i - 1].text != ",":
                     break
+        # "struck targets in Souaneh, Aadchit, Jabal al-Braij and Kfar Dunin": a list after a locative
+        # preposition (three names, or two joined by 'and') is a list of places
+        elif low in LOCATIVE and tok.i + 1 < len(doc):
+            items, i, joined = [], tok.i + 1, False
+            while i < len(doc):
+                if i in taken:
+                    break
+                end = name_at(doc, i, taken, suffix_nouns)
+                if end is None:
+                    break
+                items.append((i, end))
+                i = end
+                if i < len(doc) and doc[i].text == ",":
+                    i += 1
+                if i < len(doc) and doc[i].lower_ in ("and", "or"):
+                    i += 1
+                    joined = True
+                    continue
+                if i < len(doc) and doc[i - 1].text == ",":
+                    continue
+                break
+            if len(items) >= 3 or (len(items) == 2 and joined):
+                out += [Span(doc, a, b, label="PLACE") for a, b in items]
         # "Nyaung Kone village", "Pale Township", "Borno State": a name and its feature noun
         elif low in suffix_nouns and tok.i > 0 and tok.i - 1 not in taken:
             j = tok.i - 1

@@ -47,6 +47,15 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
         if not is_place and feature and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and tok.text[:1].isupper() \
                 and tok.ent_type_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
             is_place = True  # "the village of Kafr Batikh": a name the gazetteer may lack
+        if not is_place and tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG") and \
+                tok.text[:1].isupper() and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "outside", "around") \
+                and not tok.is_stop and not any(c.dep_ == "case" for c in tok.children) and \
+                not any(c.dep_ == "det" for c in tok.children) and tok.ent_type_ != "ACTOR":
+            is_place = True  # "killed in Bayt Nura": a name no model labelled (or called a person), where a place stands
+        if not is_place and known_name(res, tok):
+            is_place = True  # "the brigade had retaken Blahodatne": a gazetteer name the tagger called a person
+        if is_place and dateline(tok):
+            continue  # "KYIV (AP) —", "Erbil:": where the report was filed, not where anything happened
         landmark = landmark_span(res, tok)
         if landmark is not None and not any(pm.start == landmark.start_char for pm in out):
             out.append(PlaceMention(tok, landmark.text, tok.lemma_.lower(), None,
@@ -85,12 +94,53 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
                 region += f" {nxt.text}"
         elif nxt is not None and nxt.lemma_.lower() in country:
             region = f"{name} {nxt.text}"
+        elif nxt is not None and nxt.lower_ in dirs and span.end + 1 < sent.end and \
+                sent.doc[span.end + 1].lemma_.lower() in country:
+            nxt = sent.doc[span.end + 1]  # "Hasaka northwestern countryside"
+            region = f"{sent.doc[span.end].text} {name} {nxt.text}"
         if nxt is not None and nxt.lower_ in ("province", "governorate") and not region:
             region = f"{name} {nxt.text}"
+        if region and nxt is not None and region.endswith(nxt.text) and not region.startswith(name) and \
+                (prev is None or not region.startswith(prev.text)):
+            prev = None  # the direction came after the name: the region starts at the name
         start = span.start_char if region is None or prev is None or not region.startswith(prev.text) else prev.idx
         end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
         out.append(PlaceMention(tok, name, feature, region, start, end))
     return out
+
+
+AGENCIES = {"ap", "afp", "reuters", "xinhua", "anadolu", "aa", "upi", "dpa", "efe", "ansa", "tass", "sana", "irna"}
+
+
+def dateline(tok: Token) -> bool:
+    """A place that opens a sentence and is followed by ':' , '—' or '(AP)': a wire dateline."""
+    sent = tok.sent
+    before = [t for t in sent if t.i < tok.i and not t.is_space]
+    if any(t.is_alpha and t.lower_ != "date" and not t.is_upper for t in before) or len(before) > 6:
+        return False
+    nxt = [t for t in sent if t.i > tok.i and not t.is_space][:3]
+    if not nxt:
+        return False
+    if nxt[0].text in (":", "—", "–", "--") or (nxt[0].text == "-" and tok.is_upper):
+        return True
+    if nxt[0].text == "," and len(nxt) > 1 and (nxt[1].ent_type_ == "DATE" or nxt[1].is_upper):
+        return True  # "BEIRUT, May 9 (Reuters) —"
+    return nxt[0].text == "(" and len(nxt) > 1 and nxt[1].lower_ in AGENCIES
+
+
+def known_name(res: Resources, tok: Token) -> bool:
+    """A proper noun in a place's position (after in/near/to/from, or the object of a capture) that the
+    gazetteer knows exactly and that is not a registry actor or a person the tagger is sure of."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in ("ACTOR", "DATE", "TIME", "NORP",
+                                                                            "CARDINAL", "ORDINAL", "MONEY"):
+        return False
+    if not (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "at", "into", "from", "outside", "around",
+                                                      "toward", "towards", "on")
+            or tok.dep_ == "dobj" and tok.head.pos_ == "VERB"):
+        return False
+    if tok.ent_type_ == "PERSON" and (tok.ent_iob_ != "B" or len(tok.text.split()) > 1):
+        return False
+    return bool(res.places.gaz.exact(tok.text))
 
 
 def regional(res: Resources, pm: PlaceMention) -> bool:

@@ -39,6 +39,16 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
         membership_change(res, dc, s, cl, roles)
     ev_type, sub = coding.acled_type(cl, roles, res.actors, sent)  # roles' second actor does not change it
     antecedent = _antecedent(dc, s, cl) if roles.actor1 is None and not roles.actor1_name else None
+    if antecedent is None and cl.trigger.cls == "kill" and cl.passive and roles.actor1 is None and \
+            not roles.actor1_name and dc.prev_events and s.index - dc.prev_si <= 2 and \
+            dc.prev_events[0].event_type in ("Explosions/Remote violence", "Battles") and \
+            coding.cause_noun(cl) is None:
+        # "A woman and two children were killed in Souaneh" after "Israeli strikes hit ...": the deaths
+        # of the strikes just reported, at the place this sentence names
+        ante = dc.prev_events[0]  # the sentence's main event
+        roles.actor1 = res.actors.id_for_name(ante.actor1)
+        roles.actor1_name = None if roles.actor1 else ante.actor1
+        return roles, ante.event_type, ante.sub_event_type
     if antecedent is not None:
         # "The attack also destroyed ...", "The bomb went off behind the mosque": the event the article
         # just reported; a generic noun takes its type too, a specific one ("the bomb") keeps its own

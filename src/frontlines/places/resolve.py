@@ -24,11 +24,22 @@ class PlaceContext:
     countries: Counter = field(default_factory=Counter)
     admin1: Counter = field(default_factory=Counter)
     points: list[tuple[float, float]] = field(default_factory=list)
+    home: str | None = None  # ISO2 of the article's country, once the extraction has decided it
+    named: set[str] = field(default_factory=set)  # countries the text names outright ("in Sudan")
 
     @property
     def country_code(self) -> str | None:
-        """The country most of the article's places are in."""
+        """The article's country, else the country most of its places are in."""
+        if self.home:
+            return self.home
         return self.countries.most_common(1)[0][0] if self.countries else None
+
+    def allows(self, country_code: str) -> bool:
+        """A place abroad is taken only in a country the text names (a Syrian village is not in Texas)."""
+        if not self.home or country_code == self.home:
+            return True
+        # named, and a country the article is about too (not "with a US green light" in passing)
+        return country_code in self.named and self.countries[country_code] >= 0.5 * self.countries[self.home]
 
     def note(self, place: Place) -> None:
         if place.admin1:
@@ -56,14 +67,17 @@ class PlaceResolver:
     def rank(self, name: str, ctx: PlaceContext, feature: str | None = None,
              region: bool = False) -> list[tuple[float, Place]]:
         ranked = []
-        for place, match in self.gaz.candidates(name, countries=(ctx.country_code,) if ctx.country_code else None):
+        cands = self.gaz.candidates(name, countries=(ctx.country_code,) if ctx.country_code else None)
+        if ctx.home:
+            home = [(p, m) for p, m in cands if p.country_code == ctx.home]
+            # the article's country first; elsewhere only where the text names that country
+            cands = home or [(p, m) for p, m in cands if ctx.allows(p.country_code)]
+        for place, match in cands:
             if match < 100 and ctx.country_code and place.country_code != ctx.country_code:
                 continue  # a spelling near-miss abroad is not evidence of anything
             s = match
             if ctx.country_code and place.country_code == ctx.country_code:
                 s += 15
-            elif place.country_code == "SY" and not ctx.country_code:
-                s += 5
             if place.admin1 and ctx.admin1.get(place.admin1):
                 s += 8 + min(4, ctx.admin1[place.admin1])
             if ctx.points and place.feature_class in ("P", "S", "T", "H"):
