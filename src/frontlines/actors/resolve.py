@@ -35,6 +35,11 @@ NON_STATE_WORDS = {"opposition", "rebel", "rebels", "militia", "militias", "mili
                    "jihadist", "jihadists", "islamist", "resistance", "separatist", "separatists", "tribal", "armed",
                    "gunmen", "militants", "militant", "fighters", "paramilitary", "defence", "democratic", "national",
                    "liberation", "self-defence", "self-defense", "revolutionary", "popular", "mobilization"}
+GENERIC_NAME = re.compile(r"^(?P<k1>Unidentified Armed Group|Civilians|Protesters|Rioters) \((?P<c1>[^)]+)\)$"
+                          r"|^(?P<k2>Military Forces|Police Forces|Government) of (?P<c2>.+?)(?: \(\d{4}-(?:\d{4})?\))?$")
+GENERIC_KINDS = {"unidentified armed group": "unidentified_armed_group", "civilians": "civilians",
+                 "protesters": "protesters", "rioters": "rioters", "military forces": "military",
+                 "police forces": "police", "government": "government"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 # words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
 GROUP_NAME_WORDS = {"brigade", "brigades", "division", "battalion", "army", "front", "movement", "forces", "council",
@@ -82,7 +87,7 @@ class ActorResolver:
         """'Turkish occupation forces', 'Sudanese army', 'Malian troops', 'Russian warplanes': a state's
         forces named by its adjective — the registry's if it lists them, else ACLED's generic actor."""
         words = [w for w in phrase.split() if w.lower() not in ("the", "a", "an")]
-        if not words or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
+        if not words or not words[0][:1].isupper() or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
                 any(w.lower().endswith(("-backed", "-led", "-aligned", "-affiliated")) or w.lower().startswith("pro-")
                     for w in words):
             return None
@@ -96,7 +101,18 @@ class ActorResolver:
         return self.government(c.name, kind) if c else None
 
     def id_for_name(self, name: str) -> str | None:
-        return self.registry.lookup(name)[0]
+        """The actor an event's actor name stands for: a registry name exactly, or one of ACLED's
+        generic names ("Unidentified Armed Group (Syria)" is not the Nigerian one by spelling)."""
+        aid, score = self.registry.lookup(name)
+        if aid and score >= 100:
+            return aid
+        m = GENERIC_NAME.match(name or "")
+        if m:
+            c = by_name(m.group("c1") or m.group("c2"))
+            kind = GENERIC_KINDS.get((m.group("k1") or m.group("k2")).lower())
+            if c and kind:
+                return generic_id(kind, c.iso2)
+        return None
 
     # ------------------------------------------------------------------------------------
     def start_document(self, sdoc: Doc, document, out) -> DocState:

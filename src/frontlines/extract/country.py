@@ -36,6 +36,9 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
             if len(span) < n or not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in span) or \
                     not span[0].text[:1].isupper():
                 continue
+            after = sdoc[i + n] if i + n < len(sdoc) else None
+            if after is not None and after.text in ("-", "–") and not span[-1].whitespace_:
+                break  # "Iran-backed", "US-led": a sponsor, not where the article is
             text = span.text.replace("’s", "").replace("'s", "")
             if len(text) <= 2 and text not in SHORT_FORMS:
                 continue  # "KP", "NE": initials, not country codes
