@@ -212,16 +212,20 @@ def test_timeline_reader_and_review(page, api, web_db, tmp_path):
     page.fill("#token", TOKEN)
     page.fill("#reviewer", "web-test")
     page.select_option("form.review select[name=field]", "location")
+    # a free name is refused with the reason; a gazetteer place id is taken, with its coordinates
     page.fill("form.review input[name=value]", "Test Place")
+    page.click("form.review button.correct")
+    page.wait_for_selector("form.review .msg.error")
+    assert "422" in page.text_content("form.review .msg") and "gazetteer place id" in page.text_content("form.review .msg")
+    page.fill("form.review input[name=value]", "geonames:170905")
     page.click("form.review button.correct")
     page.wait_for_selector("form.review .msg.ok")
     assert page.get_attribute("#detail .badge", "data-status") == "corrected"
-    assert page.text_content('#detail dd[data-field="location"] .value') == "Test Place"
+    assert page.text_content('#detail dd[data-field="location"] .value') == "Dar'a"
     stored = api.get(f"/api/events/{chosen['event_id']}").json()
-    assert stored["reviews"][-1]["new_value"] == "Test Place"
-    assert stored["reviews"][-1]["field"] == "location"
-    assert stored["reviews"][-1]["old_value"] == original["location"]
-    assert stored["reviews"][-1]["reviewer"] == "web-test"
+    loc = next(r for r in stored["reviews"] if r["field"] == "location")
+    assert (loc["new_value"], loc["old_value"], loc["reviewer"]) == ("Dar'a", original["location"], "web-test")
+    assert (stored["location"], stored["place_id"]) == ("Dar'a", "geonames:170905")
     assert stored["status"] == "corrected"
     # the extraction itself is untouched
     from frontlines.store import Store
@@ -234,8 +238,8 @@ def test_timeline_reader_and_review(page, api, web_db, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "web.png"))
     page.screenshot(path=str(tmp_path / "web.png"))
     assert page.evaluate("window.__csp") == []
-    # the one failed request is the deliberate wrong-token review
-    assert [p for p in page.problems if "status of 401" not in p] == []
+    # the failed requests are the deliberate wrong-token review and the refused place name
+    assert [p for p in page.problems if "status of 401" not in p and "status of 422" not in p] == []
 
 
 def test_hostile_article_is_text(page, api):

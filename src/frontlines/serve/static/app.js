@@ -534,11 +534,13 @@
     const fresh = await api('/api/events/' + encodeURIComponent(eventId));
     const old = state.byId.get(eventId);
     if (!old) return;
-    const ev = Object.assign({}, old, { reviews: fresh.reviews || [], status: fresh.status });
-    for (const r of ev.reviews) if (r.action === 'correct' && r.field) ev[r.field] = r.new_value;
+    // the server applies the corrections (typed, with the fields they imply: a place's coordinates);
+    // a merged event keeps its own sources and evidence
+    const ev = Object.assign({}, old, fresh, { evidence: old.evidence, merged_from: old.merged_from, source: old.source });
     state.events[state.events.indexOf(old)] = ev;
     state.byId.set(eventId, ev);
     const m = state.markers.get(eventId);
+    if (m && ev.latitude !== null && ev.longitude !== null) m.setLatLng([ev.latitude, ev.longitude]);
     if (m) m.setTooltipContent(() => tip(`${show(ev.event_type)} · ${show(ev.event_date)}`,
       [ev.actor1, ev.actor2].filter(Boolean).map(show).join(' vs '), show(ev.location)));
     renderList();
