@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Annotated, Literal, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
@@ -88,7 +88,7 @@ def _view(ev, reviews: list[dict]) -> dict:
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     store = Store(db)
     edit_token = token or os.environ.get("FRONTLINES_TOKEN") or secrets.token_urlsafe(16)
-    app = FastAPI(title="frontlines", version="0.1.0",
+    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Conflict events coded to the ACLED codebook, with their evidence, and territorial control.")
     app.state.store = store
     app.state.token = edit_token
@@ -134,21 +134,65 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         from ..actors.registry import default_registry
         return default_registry()
 
-    @app.get("/api/events")
-    def events(start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
-               event_type: Optional[str] = Query(None, alias="type", description="event type or sub-event type"),
-               actor: Optional[str] = Query(None, description="an actor by any of its names or aliases"),
-               place: Optional[str] = Query(None, description="location name or gazetteer place id"),
-               bbox: Optional[str] = Query(None, description="west,south,east,north", pattern=BBOX),
-               merge: bool = Query(True, alias="merged"),
-               raw: bool = Query(False, description="the extraction alone, without analysts' reviews"),
-               rejected: bool = Query(False, description="include events an analyst rejected")) -> list[dict]:
+    def select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source):
         box = tuple(float(x) for x in bbox.split(",")) if bbox else None
         filters = dict(start=start, end=end, event_type=event_type, actor=actor_names(registry(), actor),
                        place=place, bbox=box, raw=raw, rejected=rejected)
         evs = merged(store, **filters).events if merge else store.events(**filters)
+        if source:
+            evs = [e for e in evs if source.lower() in e.source.lower()]
+        if q:
+            words = q.lower().split()
+            def text(e):
+                return " ".join([e.actor1, e.actor2, e.assoc_actor_1, e.assoc_actor_2, e.location, e.admin1, e.notes,
+                                 e.source, e.sub_event_type, *(x.text for x in e.evidence)]).lower()
+            evs = [e for e in evs if all(w in text(e) for w in words)]
+        return evs
+
+    Q = Query(None, max_length=200, description="words that must all appear in the event's actors, place, "
+                                                 "notes, source or evidence (any case)")
+    SOURCE = Query(None, max_length=200, description="part of the source's name (any case)")
+    TYPE = Query(None, alias="type", description="event type or sub-event type (any case)")
+    ACTOR = Query(None, description="an actor by any of its names or aliases")
+    PLACE = Query(None, description="location name or gazetteer place id")
+    BOX = Query(None, description="west,south,east,north", pattern=BBOX)
+    RAW = Query(False, description="the extraction alone, without analysts' reviews")
+    REJECTED = Query(False, description="include events an analyst rejected")
+
+    @app.get("/api/events")
+    def events(start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
+               event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
+               bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
+               rejected: bool = REJECTED, q: Optional[str] = Q, source: Optional[str] = SOURCE) -> list[dict]:
+        evs = select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source)
         reviews = {} if raw else store.reviews()
         return [_view(e, reviews.get(e.event_id, [])) for e in evs]
+
+    @app.get("/api/export", response_class=Response,
+             responses={200: {"content": {"text/csv": {}, "application/geo+json": {}},
+                              "description": "the selected events as ACLED's CSV or GeoJSON"}})
+    def export(fmt: Literal["csv", "geojson"] = Query("csv", alias="format"),
+               start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
+               event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
+               bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
+               q: Optional[str] = Q, source: Optional[str] = SOURCE,
+               numeric_inter: bool = Query(False, description="inter codes as numbers")) -> Response:
+        """The selection (the same filters as /api/events) as ACLED's CSV or GeoJSON, corrections applied."""
+        from ..export.formats import ExportContext, write_events
+        evs = select(start, end, event_type, actor, place, bbox, merge, raw, False, q, source)
+        ctx = ExportContext(registry=registry(), places={p.id: p.name for p in store.places()},
+                            reviews={} if raw else store.reviews(), timestamps=store.event_timestamps(),
+                            numeric_inter=numeric_inter)
+        body = write_events(evs, fmt, ctx=ctx)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/geo+json"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="frontlines-events.{fmt}"'})
+
+    @app.get("/api/taxonomy")
+    def acled_taxonomy() -> dict[str, list[str]]:
+        """ACLED's event types and their sub-event types."""
+        from ..review import taxonomy
+        return taxonomy()
 
     @app.get("/api/events/{event_id}", responses=NOT_FOUND)
     def event(event_id: str, raw: bool = Query(False, description="the extraction alone")) -> dict:
@@ -204,6 +248,18 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     @app.get("/api/control")
     def control(at: Day) -> list[dict]:
         return timeline(store).at(at)
+
+    @app.get("/api/control/areas")
+    def control_areas(at: Day) -> dict:
+        """Control on a day as areas (GeoJSON): each place's Voronoi cell, cut to the country and to
+        about 30 km around it, merged by holder."""
+        from .areas import control_areas as areas
+        return areas(timeline(store).at(at))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """The API documented from /openapi.json by a page that needs nothing from the internet."""
+        return HTMLResponse(static.joinpath("docs.html").read_text(encoding="utf-8"))
 
     @app.get("/api/changes")
     def changes(start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to")) -> list[dict]:
