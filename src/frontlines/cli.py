@@ -296,14 +296,25 @@ def serve(db: Optional[str] = DbOpt, host: str = typer.Option("127.0.0.1", help=
           token: Optional[str] = typer.Option(None, envvar="FRONTLINES_TOKEN", help="edit token for reviews")) -> None:
     """Serve the REST API (/docs) and the analyst's map page."""
     import secrets
+    import threading
+    import time
 
     import uvicorn
 
     _store(db)
     from .serve import create_app
     token = token or secrets.token_urlsafe(12)
-    err.print(f"frontlines on http://{host}:{port}/  (API docs /docs; edit token: {token})")
-    uvicorn.run(create_app(db, token), host=host, port=port, log_level="warning")
+    server = uvicorn.Server(uvicorn.Config(create_app(db, token), host=host, port=port, log_level="warning"))
+
+    def banner() -> None:  # only once the socket listens (a port in use ends the run with uvicorn's error)
+        while not server.started and not server.should_exit:
+            time.sleep(0.05)
+        if server.started:
+            typer.echo(f"frontlines on http://{host}:{port}/  (API docs /docs)\nedit token:\n{token}", err=True)
+    threading.Thread(target=banner, daemon=True).start()
+    server.run()
+    if not server.started:
+        raise typer.Exit(1)
 
 
 @app.command()
