@@ -5,6 +5,7 @@ store with the example reports plus a crafted hostile page) serves every test in
 """
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -212,16 +213,20 @@ def test_timeline_reader_and_review(page, api, web_db, tmp_path):
     page.fill("#token", TOKEN)
     page.fill("#reviewer", "web-test")
     page.select_option("form.review select[name=field]", "location")
+    # a free name is refused with the reason; a gazetteer place id is taken, with its coordinates
     page.fill("form.review input[name=value]", "Test Place")
+    page.click("form.review button.correct")
+    page.wait_for_selector("form.review .msg.error")
+    assert "422" in page.text_content("form.review .msg") and "gazetteer place id" in page.text_content("form.review .msg")
+    page.fill("form.review input[name=value]", "geonames:170905")
     page.click("form.review button.correct")
     page.wait_for_selector("form.review .msg.ok")
     assert page.get_attribute("#detail .badge", "data-status") == "corrected"
-    assert page.text_content('#detail dd[data-field="location"] .value') == "Test Place"
+    assert page.text_content('#detail dd[data-field="location"] .value') == "Dar'a"
     stored = api.get(f"/api/events/{chosen['event_id']}").json()
-    assert stored["reviews"][-1]["new_value"] == "Test Place"
-    assert stored["reviews"][-1]["field"] == "location"
-    assert stored["reviews"][-1]["old_value"] == original["location"]
-    assert stored["reviews"][-1]["reviewer"] == "web-test"
+    loc = next(r for r in stored["reviews"] if r["field"] == "location")
+    assert (loc["new_value"], loc["old_value"], loc["reviewer"]) == ("Dar'a", original["location"], "web-test")
+    assert (stored["location"], stored["place_id"]) == ("Dar'a", "geonames:170905")
     assert stored["status"] == "corrected"
     # the extraction itself is untouched
     from frontlines.store import Store
@@ -234,8 +239,8 @@ def test_timeline_reader_and_review(page, api, web_db, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "web.png"))
     page.screenshot(path=str(tmp_path / "web.png"))
     assert page.evaluate("window.__csp") == []
-    # the one failed request is the deliberate wrong-token review
-    assert [p for p in page.problems if "status of 401" not in p] == []
+    # the failed requests are the deliberate wrong-token review and the refused place name
+    assert [p for p in page.problems if "status of 401" not in p and "status of 422" not in p] == []
 
 
 def test_hostile_article_is_text(page, api):
@@ -273,3 +278,89 @@ def test_map_click_opens_the_event(page, api):
     assert page.locator("#detail").is_hidden()
     assert page.locator("#event-list li.selected").count() == 0
     assert page.problems == []
+
+
+def test_filter_correct_download_areas_and_offline_docs(page, api, tmp_path):
+    import csv
+    import io
+
+    _open(page)
+    # filter by an alias: the list is the API's selection for the canonical actor
+    page.fill("#f-actor", "HTS")
+    page.click("#f-apply")
+    page.wait_for_selector('body[data-filter="actor=HTS"]')
+    hts = api.get("/api/events", params={"actor": "Hay'at Tahrir al-Sham"}).json()
+    assert hts and len(hts) < len(api.get("/api/events").json())
+    _set_slider(page, max(date.fromisoformat(e["event_date"]) for e in hts))
+    listed = {li.get_attribute("data-event-id") for li in page.locator("#event-list li[data-event-id]").all()}
+    assert listed == {e["event_id"] for e in hts}
+
+    # correct fatalities and location of one of them in the page
+    chosen = next(e for e in hts if e["evidence"] and e["status"] == "unreviewed")
+    _open_event(page, chosen["event_id"])
+    page.fill("#token", TOKEN)
+    page.select_option("form.review select[name=field]", "fatalities")
+    page.fill("form.review input[name=value]", "two")
+    page.click("form.review button.correct")
+    page.wait_for_selector("form.review .msg.error")
+    assert "whole number" in page.text_content("form.review .msg")
+    page.fill("form.review input[name=value]", "13")
+    page.click("form.review button.correct")
+    page.wait_for_selector("form.review .msg.ok")
+    page.select_option("form.review select[name=field]", "location")
+    page.fill("form.review input[name=value]", "geonames:170905")
+    page.click("form.review button.correct")
+    from playwright.sync_api import expect
+    expect(page.locator('#detail dd[data-field="location"] .value')).to_have_text("Dar'a")
+    assert page.text_content('#detail dd[data-field="fatalities"] .value') == "13"
+
+    # the download is the current selection, as ACLED's CSV, with the corrections
+    assert "actor=HTS" in page.get_attribute("#download-csv", "href")
+    with page.expect_download() as dl:
+        page.click("#download-csv")
+    path = tmp_path / "selection.csv"
+    dl.value.save_as(str(path))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    now = api.get("/api/events", params={"actor": "HTS"}).json()  # a moved event may merge differently now
+    assert {r["event_id"] for r in rows} == {e["event_id"] for e in now}
+    row = next(r for r in rows if r["event_id"] == chosen["event_id"])
+    assert (row["fatalities"], row["location"], row["review_status"]) == ("13", "Dar'a", "corrected")
+    assert row["event_id_cnty"].startswith("SYR") and "Hayat Tahrir al-Sham" in (row["actor1"], row["actor2"])
+    with page.expect_download() as dl:
+        page.click("#download-geojson")
+    gj = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+    feat = next(f for f in gj["features"] if f["properties"]["event_id"] == chosen["event_id"])
+    assert feat["properties"]["fatalities"] == 13 and feat["id"] == row["event_id_cnty"]
+
+    # the list kept room for rows while the article was open; closing it brings the filters back
+    assert page.locator("#event-list").bounding_box()["height"] > 150
+    page.click("#detail-close")
+    # control areas follow the slider
+    page.click("#f-reset")
+    page.wait_for_selector('body[data-filter=""]')
+    events = api.get("/api/events").json()
+    days = sorted({date.fromisoformat(e["event_date"]) for e in events})
+    areas = {d: api.get("/api/control/areas", params={"at": d.isoformat()}).json()["features"] for d in days}
+    def key(d):
+        return [(f["properties"]["holder"], f["properties"]["places"]) for f in areas[d]]
+    a = next(d for d in days if areas[d])
+    b = next(d for d in days if d > a and key(d) != key(a))
+    seen = {}
+    for d in (a, b):
+        _set_slider(page, d)
+        assert page.locator("path.control-area").count() == len(areas[d])
+        seen[d] = page.get_attribute("body", "data-areas")
+        page.screenshot(path=str(ARTIFACTS / f"web-areas-{d.isoformat()}.png"))
+    assert seen[a] != seen[b]
+    assert [p for p in page.problems if "status of 422" not in p] == []
+
+
+def test_docs_render_with_the_network_blocked(page):
+    page.goto("/docs")  # the fixture aborts every request that is not to the server
+    page.wait_for_selector('body[data-ready="1"]', timeout=15_000)
+    assert page.locator("section.endpoint").count() >= 10
+    assert "/api/events/{event_id}/review" in page.text_content("#docs")
+    assert "edit token" in page.text_content('section[id="post-/api/events/{event_id}/review"]')
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "docs.png"), full_page=True)
+    assert page.evaluate("window.__csp") == [] and page.problems == []

@@ -27,5 +27,6 @@ def merged(store: Store, **filters) -> MergeResult:
     return result
 
 
-def timeline(store: Store) -> ControlTimeline:
-    return build_timeline(merged(store).events, store.control_statements())
+def timeline(store: Store, raw: bool = False) -> ControlTimeline:
+    """Control from the reviewed events (corrections applied, rejected ones left out), or ``raw``."""
+    return build_timeline(merged(store, raw=raw).events, store.control_statements())

@@ -11,15 +11,17 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .ingest import IngestError, ingest_path
-from .pipeline import Pipeline
 from .records import Document
 from .store import Store
+
+if TYPE_CHECKING:  # the pipeline (spaCy) is loaded only when there is something to extract
+    from .pipeline import Pipeline
 
 
 @dataclass
@@ -27,6 +29,7 @@ class BatchReport:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    reprocessed: list[str] = field(default_factory=list)
     events: int = 0
     warnings: list[str] = field(default_factory=list)
 
@@ -47,9 +50,12 @@ def progress_for(console: Console) -> Progress:
                     TimeElapsedColumn(), console=console, disable=not console.is_terminal, transient=False)
 
 
-def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Callable[[], Pipeline],
+def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Callable[[], "Pipeline"],
                  published: date | None = None, console: Console | None = None, batch_size: int = 128,
-                 workers: int | None = None) -> BatchReport:
+                 workers: int | None = None, reprocess: bool = False) -> BatchReport:
+    """Store and extract every page under ``paths``.  A page already stored is skipped, or with
+    ``reprocess`` rebuilt from the file (e.g. with a ``published`` date it lacked) and extracted
+    again under its stored id; reviews of events extracted again are kept."""
     console = console or Console(stderr=True)
     report = BatchReport()
     files = expand(paths)
@@ -81,6 +87,18 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                     console.print(f"[red]error[/red] {msg}", highlight=False)
                     continue
                 dup = store.find_duplicate(item)
+                if dup and reprocess:
+                    item = item.model_copy(update={"id": dup})
+                    store.replace_document(dup, item)
+                    report.reprocessed.append(dup)
+                    for w in item.warnings:
+                        report.warnings.append(f"{item.id}: {w}")
+                        console.print(f"[yellow]warning[/yellow] {item.id}: {w}", highlight=False)
+                    buffer.append(item)
+                    if len(buffer) >= batch_size:
+                        extract(buffer)
+                        buffer = []
+                    continue
                 if dup:
                     store.record_failure(item.source_path or item.id, f"duplicate of stored document {dup}; not stored again")
                     report.duplicates.append(item.id)

@@ -137,7 +137,7 @@
   }
 
   // ---- map -----------------------------------------------------------------------------------
-  let map, eventLayer, controlLayer, legend;
+  let map, eventLayer, controlLayer, areaLayer, legend;
 
   function initMap() {
     map = L.map('map', { zoomSnap: 0.25, minZoom: 4, maxZoom: 14, worldCopyJump: false });
@@ -145,11 +145,14 @@
     map.attributionControl.addAttribution('Outlines: Natural Earth');
     map.createPane('basemap').classList.add('pane-basemap');
     map.getPane('basemap').style.zIndex = '350';
+    map.createPane('areas');
+    map.getPane('areas').style.zIndex = '400';
     map.createPane('control');
     map.getPane('control').style.zIndex = '420';
     map.createPane('events');
     map.getPane('events').style.zIndex = '430';
     map.fitBounds([[32.3, 35.6], [37.4, 42.4]]);
+    areaLayer = L.layerGroup().addTo(map);
     controlLayer = L.layerGroup().addTo(map);
     eventLayer = L.layerGroup().addTo(map);
     legend = L.control({ position: 'bottomright' });
@@ -249,6 +252,25 @@
     drawLegend(counts, disputed, dayText);
   }
 
+  /** Shaded areas by holder (server-side Voronoi cells): the front line at a glance. */
+  function drawAreas(fc) {
+    areaLayer.clearLayers();
+    const feats = (fc && Array.isArray(fc.features)) ? fc.features : [];
+    for (const f of feats) {
+      const holder = show(f.properties && f.properties.holder) || 'unknown';
+      const color = holderColor(holder);
+      const layer = L.geoJSON(f, {
+        pane: 'areas', interactive: true,
+        style: { color, weight: 1, fillColor: color, fillOpacity: 0.22, dashArray: f.properties.disputed ? '3 3' : null,
+          className: 'control-area' },
+      });
+      layer.bindTooltip(tip(`${holder}${f.properties.disputed ? ' (disputed)' : ''}`,
+        show(f.properties.places).slice(0, 200)), { sticky: true, className: 'tip' });
+      areaLayer.addLayer(layer);
+    }
+    document.body.dataset.areas = feats.map((f) => `${show(f.properties.holder)}:${show(f.properties.places)}`).join('|');
+  }
+
   function drawLegend(counts, disputed, dayText) {
     const node = $('legend');
     clear(node);
@@ -323,8 +345,10 @@
     const seq = ++state.controlSeq;
     const text = fmtDay(day);
     try {
-      const rows = await api('/api/control?at=' + encodeURIComponent(text));
+      const [rows, areas] = await Promise.all([api('/api/control?at=' + encodeURIComponent(text)),
+        api('/api/control/areas?at=' + encodeURIComponent(text))]);
       if (seq !== state.controlSeq) return;   // a later date was asked for meanwhile
+      drawAreas(areas);
       drawControl(Array.isArray(rows) ? rows : [], text);
       document.body.dataset.controlDate = text;
     } catch (err) {
@@ -534,11 +558,13 @@
     const fresh = await api('/api/events/' + encodeURIComponent(eventId));
     const old = state.byId.get(eventId);
     if (!old) return;
-    const ev = Object.assign({}, old, { reviews: fresh.reviews || [], status: fresh.status });
-    for (const r of ev.reviews) if (r.action === 'correct' && r.field) ev[r.field] = r.new_value;
+    // the server applies the corrections (typed, with the fields they imply: a place's coordinates);
+    // a merged event keeps its own sources and evidence
+    const ev = Object.assign({}, old, fresh, { evidence: old.evidence, merged_from: old.merged_from, source: old.source });
     state.events[state.events.indexOf(old)] = ev;
     state.byId.set(eventId, ev);
     const m = state.markers.get(eventId);
+    if (m && ev.latitude !== null && ev.longitude !== null) m.setLatLng([ev.latitude, ev.longitude]);
     if (m) m.setTooltipContent(() => tip(`${show(ev.event_type)} · ${show(ev.event_date)}`,
       [ev.actor1, ev.actor2].filter(Boolean).map(show).join(' vs '), show(ev.location)));
     renderList();
@@ -674,6 +700,59 @@
     return details;
   }
 
+  // ---- filters and downloads ---------------------------------------------------------------
+  function filterParams() {
+    const p = new URLSearchParams();
+    for (const [id, key] of [['f-from', 'from'], ['f-to', 'to'], ['f-type', 'type'], ['f-actor', 'actor'],
+      ['f-source', 'source'], ['f-q', 'q']]) {
+      const v = $(id).value.trim();
+      if (v) p.set(key, v);
+    }
+    return p;
+  }
+
+  function updateDownloads(params) {
+    for (const fmt of ['csv', 'geojson']) {
+      const p = new URLSearchParams(params);
+      p.set('format', fmt);
+      $(`download-${fmt}`).href = '/api/export?' + p.toString();
+    }
+  }
+
+  async function loadEvents() {
+    const params = filterParams();
+    updateDownloads(params);
+    const events = await api('/api/events' + (params.toString() ? '?' + params.toString() : ''));
+    state.events = Array.isArray(events) ? events : [];
+    state.byId = new Map(state.events.map((e) => [e.event_id, e]));
+    document.body.dataset.filter = params.toString();
+    buildEventMarkers();
+  }
+
+  async function applyFilters() {
+    try {
+      await loadEvents();
+      setupTimeline();
+      await setDay(state.day, true);
+      status(`${state.events.length} event(s) match`);
+    } catch (err) {
+      status(`Could not filter: ${err.message}`, true);
+    }
+  }
+
+  async function setupFilters() {
+    $('filters').addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
+    $('f-reset').addEventListener('click', () => { $('filters').reset(); applyFilters(); });
+    try {
+      const tax = await api('/api/taxonomy');
+      const select = $('f-type');
+      for (const [type, subs] of Object.entries(tax)) {
+        select.append(h('option', { value: type, text: type }));
+        select.append(h('optgroup', { label: `${type}: sub-types` }, subs.map((s) => h('option', { value: s, text: `  ${s}` }))));
+      }
+    } catch (err) { status(`types: ${err.message}`, true); }
+  }
+
   // ---- start -------------------------------------------------------------------------------
   function setupInputs() {
     const token = $('token'), reviewer = $('reviewer');
@@ -703,14 +782,11 @@
     setupInputs();
     initMap();
     try {
-      const [basemap, events] = await Promise.all([
+      const [basemap] = await Promise.all([
         api('/api/basemap').catch((err) => { status(`basemap: ${err.message}`, true); return null; }),
-        api('/api/events'),
+        loadEvents(), setupFilters(),
       ]);
       if (basemap) drawBasemap(basemap);
-      state.events = Array.isArray(events) ? events : [];
-      state.byId = new Map(state.events.map((e) => [e.event_id, e]));
-      buildEventMarkers();
       setupTimeline();
       await setDay(state.day, true);
       document.body.dataset.ready = '1';
