@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .extract.report import page_notes
 from .ingest import IngestError, ingest_path
 from .records import Document
 from .store import Store
@@ -67,8 +68,12 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
             return
         pipeline = pipeline or pipeline_factory()
         for doc, ex in zip(docs, pipeline.run_parallel(docs, workers)):
-            store.save_extraction(doc.id, ex.events, ex.proposals, ex.unresolved, ex.control)
+            notes = page_notes(ex)
+            store.save_extraction(doc.id, ex.events, ex.proposals, ex.unresolved, ex.control, notes)
             report.events += len(ex.events)
+            for n in notes:
+                report.warnings.append(f"{doc.id}: {n}")
+                console.print(f"[yellow]note[/yellow] {doc.id}: {n}", highlight=False)
 
     # a crash mid-batch left documents stored but not extracted: finish them first
     pending = [d for d in (store.get_document(i) for i in store.pending_documents()) if d is not None]

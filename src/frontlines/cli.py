@@ -75,10 +75,14 @@ def _store(db: Optional[str], must_exist: bool = True):
     return Store(db)
 
 
-def _pipeline_factory(actors: Optional[List[Path]], store=None):
+def _pipeline_factory(actors: Optional[List[Path]], store=None, dumps: Optional[List[Path]] = None):
     def make():
         from .pipeline import Pipeline
         extra = list(store.places()) if store is not None else []
+        if dumps:
+            from .places.geonames import read_places
+            for d in dumps:
+                extra += list(read_places(d))
         return Pipeline(actor_files=actors or [], extra_places=extra)
     return make
 
@@ -113,12 +117,20 @@ NumericOpt = typer.Option(False, "--numeric-inter", help="inter1/inter2/interact
 def extract(paths: List[Path] = typer.Argument(..., help="pages: .html .md .txt .jsonl .warc .xml (RSS/Atom)"),
             published: Optional[str] = typer.Option(None, help="publication date YYYY-MM-DD, if the page lacks one"),
             fmt: str = FmtOpt, out: Optional[Path] = OutOpt, numeric_inter: bool = NumericOpt,
-            actors: Optional[List[Path]] = ActorsOpt) -> None:
-    """Run the pipeline on pages without touching the store and print their events."""
+            actors: Optional[List[Path]] = ActorsOpt,
+            db: Optional[str] = typer.Option(None, "--db", envvar="FRONTLINES_DB",
+                                             help="use the places loaded into this store (read only), as ingest does"),
+            gazetteer: Optional[List[Path]] = typer.Option(None, "--gazetteer",
+                                                           help="a GeoNames dump (SY.txt, SY.zip, cities500.txt) "
+                                                                "to place names with, on top of the built-in data")) -> None:
+    """Run the pipeline on pages without touching the store and print their events; what a page
+    could not give (no event, unresolved places, no country) is said on stderr."""
     fmt = _check_format(fmt, out)
     pub = _date(published, "--published")
     _existing(paths)
     _existing(actors, "actor registry file")
+    _existing(gazetteer, "gazetteer dump")
+    store = _store(db) if db else None
     from .batch import expand
     from .ingest import IngestError, ingest_path
     docs, failed = [], 0
@@ -136,9 +148,12 @@ def extract(paths: List[Path] = typer.Argument(..., help="pages: .html .md .txt 
                 docs.append(item)
     events = []
     if docs:
-        pipeline = _pipeline_factory(actors)()
-        for ex in pipeline.run(docs):
+        from .extract.report import page_notes
+        pipeline = _pipeline_factory(actors, store, gazetteer)()
+        for doc, ex in zip(docs, pipeline.run(docs)):
             events += ex.events
+            for n in page_notes(ex):
+                err.print(f"[yellow]note[/yellow] {doc.id}: {n}", highlight=False)
     from .export.formats import ExportContext
     reg = None
     if actors:

@@ -172,10 +172,16 @@ class Store:
             row.published, row.extracted = doc.meta.published, False
 
     def save_extraction(self, doc_id: str, events: Iterable[Event], proposals: Iterable[Proposal] = (),
-                        unresolved: Iterable[dict] = (), control: Iterable = ()) -> None:
-        """Replace a document's derived data in one transaction and mark it extracted."""
+                        unresolved: Iterable[dict] = (), control: Iterable = (), notes: Iterable[str] = ()) -> None:
+        """Replace a document's derived data in one transaction and mark it extracted; ``notes`` (what
+        the extraction could not do, extract/report.py) replace the document's earlier ones."""
         events = list(events)
+        notes = list(notes)
         with self.session() as s, s.begin():
+            row = s.get(DocumentRow, doc_id)
+            if row is not None:
+                kept = [w for w in (row.warnings or []) if not str(w).startswith("extract: ")]
+                row.warnings = kept + notes
             for model in (ProposalRow, UnresolvedRow, ControlStatementRow):
                 s.execute(delete(model).where(model.doc_id == doc_id))
             # events extracted again keep their id and so their reviews; only vanished ones go
