@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from frontlines.places.gazetteer import Gazetteer, builtin_gazetteer
+from frontlines.places.gazetteer import EVERYWHERE, Gazetteer, builtin_gazetteer
 from frontlines.places.resolve import PlaceContext, PlaceResolver
 from frontlines.records import Place
 
@@ -20,8 +20,10 @@ LOAD_MB = 32
     ("Tessalit", 2449893, "Mali", "Kidal"), ("Ansongo", 2461003, "Mali", "Gao"),
     ("Myawadi", 1308052, "Myanmar", "Kayin"), ("Twante", 1290374, "Myanmar", "Yangon"), ("Stepanivka", 12402274, "Ukraine", None)])
 def test_villages_worldwide_are_found_with_admin1_and_country(name, gid, country, admin1):
-    hits = {p.id: p for p in builtin_gazetteer().exact(name)}
+    g = builtin_gazetteer()
+    hits = {p.id: p for p in g.exact(name, countries=EVERYWHERE)}
     p = hits[f"geonames:{gid}"]
+    assert p in g.exact(name, countries=[p.country_code]) and p in g.exact(name.upper(), countries=EVERYWHERE)
     assert p.country == country and p.admin1 and p.population < 100_000
     if admin1:
         assert admin1 in p.admin1
@@ -47,6 +49,10 @@ def test_fuzzy_spellings_only_in_the_countries_asked():
     assert g.candidates("Nyaungshwa", countries=["UA"]) == []
     # exact names are found everywhere, whatever the countries asked
     assert {p.country_code for p, _ in g.candidates("Tessalit", countries=["UA"])} == {"ML"}
+    # a lookup that names no country sees what the former built-in data had: the Levant and big places
+    assert g.exact("Tessalit") == [] and g.candidates("Tessalit") == []
+    assert [p.id for p in g.exact("Saraqib")] == ["geonames:164816"] and g.exact("Kidal") == []
+    assert {p.country_code for p in g.exact("Aleppo")} == {"SY"}
 
 
 def test_resolver_prefers_the_articles_country():
@@ -67,7 +73,7 @@ def test_extra_rows_overlay_the_builtin_index():
     assert g.base is base.base and len(g) == len(base) + 1
     merged = g.get("geonames:2449893")
     assert merged.admin1 == "Kidal" and merged.admin2 == "Tessalit Cercle" and "Tasalit" in merged.alternate_names
-    assert [p.id for p in g.exact("Tasalit")] == ["geonames:2449893"]
+    assert [p.id for p in g.exact("Tasalit")] == ["geonames:2449893"]  # rows laid on top: in the default
     assert [p.id for p in g.exact("Zzyzxville")] == ["geonames:90000099"]
     assert g.places["geonames:90000099"].admin1 == "Mopti" and "geonames:90000099" in g.places
     assert base.get("geonames:90000099") is None and base.get("geonames:2449893").admin2 == ""

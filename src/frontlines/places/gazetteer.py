@@ -92,6 +92,7 @@ SCHEMA = 1
 # reach: the Levant and its neighbours, and large places everywhere (plus any rows laid on top).
 DEFAULT_FUZZY_COUNTRIES = ("SY", "IQ", "TR", "LB", "JO", "IL", "PS")
 BIG = 100_000
+EVERYWHERE = "*"  # ``exact(name, countries=EVERYWHERE)``: every country's rows
 # admin1 names that are ordinary English words, or too generic to tag as a place on their own
 _GENERIC_ADMIN1 = {"centre", "center", "central", "north", "south", "east", "west", "northern", "southern",
                    "eastern", "western", "capital", "coast", "lakes", "upper", "lower", "delta", "plateau",
@@ -146,6 +147,9 @@ class _Builtin:
         self._rows: dict[str, Place] = {}
         self._domains: dict[tuple, dict[int, list[str]]] = {}
         self._len: int | None = None
+
+    def __getstate__(self) -> dict:  # a connection does not travel to another process; it is reopened there
+        return {**self.__dict__, "_conn": None, "_pid": 0}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -231,10 +235,18 @@ class _PlacesView(Mapping):
 class Gazetteer:
     """Places by folded name.  ``Gazetteer(places)`` holds its rows in memory; the built-in one
     (``builtin_gazetteer()``) reads the world's rows from their index and keeps in memory only
-    the rows laid on top of it (``add``, ``with_extra``)."""
+    the rows laid on top of it (``add``, ``with_extra``).
 
-    def __init__(self, places: Iterable[Place] = (), base: _Builtin | None = None):
+    ``default_countries``: what a lookup that names no country searches.  For the built-in
+    gazetteer it is the former built-in region (``DEFAULT_FUZZY_COUNTRIES``, plus places of
+    100,000 or more everywhere and every row laid on top), so callers that do not yet say which
+    country an article is about see the names they saw before; a caller that knows asks with
+    ``countries`` (or ``EVERYWHERE``).  None: everything (an in-memory gazetteer)."""
+
+    def __init__(self, places: Iterable[Place] = (), base: _Builtin | None = None,
+                 default_countries: tuple[str, ...] | None = None):
         self.base = base
+        self.default_countries = default_countries
         self._extra: dict[str, Place] = {}
         self.index: dict[str, list[str]] = defaultdict(list)  # the rows held in memory only
         self._by_len: dict[int, list[str]] | None = None
@@ -248,7 +260,7 @@ class Gazetteer:
 
     def with_extra(self, places: Iterable[Place]) -> "Gazetteer":
         """A gazetteer with ``places`` laid on top of this one's, sharing its built-in index."""
-        g = Gazetteer(base=self.base)
+        g = Gazetteer(base=self.base, default_countries=self.default_countries)
         g.add(self._extra.values())
         g.add(places)
         return g
@@ -297,8 +309,16 @@ class Gazetteer:
         ids = self.base.ids(key) if self.base is not None else []
         return list(dict.fromkeys([*ids, *self.index.get(key, ())]))
 
-    def exact(self, name: str) -> list[Place]:
-        return [p for p in (self.get(i) for i in self._ids(fold(name))) if p is not None]
+    def exact(self, name: str, countries: Iterable[str] | str | None = None) -> list[Place]:
+        """Places whose name or alternate name folds to ``name``'s key: in ``countries`` (ISO2
+        codes), in every country (``EVERYWHERE``), or (None) in ``default_countries``."""
+        hits = [p for p in (self.get(i) for i in self._ids(fold(name))) if p is not None]
+        if countries == EVERYWHERE:
+            return hits
+        if countries is not None:
+            cs = {c.upper() for c in countries}
+            return [p for p in hits if p.country_code in cs]
+        return [p for p in hits if self._in_domain(p, None)]
 
     def _fuzzy_keys(self, countries: tuple[str, ...] | None) -> dict[int, list[str]]:
         if self._by_len is None:
@@ -318,13 +338,14 @@ class Gazetteer:
     def _in_domain(self, p: Place, countries: tuple[str, ...] | None) -> bool:
         if countries:
             return p.country_code in countries
-        return self.base is None or p.id in self._extra or p.country_code in DEFAULT_FUZZY_COUNTRIES or _big(p)
+        return self.default_countries is None or p.id in self._extra or p.country_code in self.default_countries \
+            or _big(p)
 
     def candidates(self, name: str, limit: int = 10, countries: Iterable[str] | None = None,
                    ) -> list[tuple[Place, float]]:
-        """Places a name may refer to: exact folded matches anywhere (score 100), else close fuzzy
-        spellings among the places of ``countries`` (ISO2 codes; when None, the former built-in
-        region and large places everywhere)."""
+        """Places a name may refer to: exact folded matches (score 100) in every country, else close
+        fuzzy spellings among the places of ``countries`` (ISO2 codes).  With ``countries`` None,
+        both are looked for in ``default_countries`` only."""
         key = fold(name)
         if not key:
             return []
@@ -332,7 +353,7 @@ class Gazetteer:
         ck = (key, cs)
         if ck in self._cache:
             return self._cache[ck]
-        hits = [(p, 100.0) for p in self.exact(name)]
+        hits = [(p, 100.0) for p in self.exact(name, EVERYWHERE if cs else None)]
         if not hits and len(key) >= 5:
             by_len = self._fuzzy_keys(cs)
             # a ratio of 88+ needs lengths within about a quarter of each other: search only those keys
@@ -507,4 +528,4 @@ def builtin_index() -> Path:
 
 @lru_cache(maxsize=1)
 def builtin_gazetteer() -> Gazetteer:
-    return Gazetteer(base=_Builtin(builtin_index()))
+    return Gazetteer(base=_Builtin(builtin_index()), default_countries=DEFAULT_FUZZY_COUNTRIES)
