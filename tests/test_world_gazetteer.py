@@ -11,9 +11,12 @@ from frontlines.places.gazetteer import EVERYWHERE, Gazetteer, builtin_gazetteer
 from frontlines.places.resolve import PlaceContext, PlaceResolver
 from frontlines.records import Place
 
-# measured on the development machine (2 shared cores): 0.026 s and 15 MB once the index exists
-LOAD_SECONDS = 0.06
-LOAD_MB = 32
+# measured on the development machine (2 shared cores) once the index exists: opening it and the
+# first exact and fuzzy lookups take 0.002 s and under 1 MB; the 0.1 s bound leaves room for a busy
+# machine (the full suite beside it made an earlier, slower version 5x slower) and still fails at
+# anything like the former load of Place objects (9,069 regional rows: 2.2 s, ~40 MB)
+LOAD_SECONDS = 0.1
+LOAD_MB = 8
 
 
 @pytest.mark.parametrize("name,gid,country,admin1", [
@@ -31,12 +34,12 @@ def test_villages_worldwide_are_found_with_admin1_and_country(name, gid, country
 
 def test_world_sized_gazetteer_loads_fast_and_small():
     assert len(builtin_gazetteer()) > 199_000  # the index exists from here on
-    code = ("import resource, time\n"
+    code = ("import os, time\n"
             "from frontlines.places import gazetteer as G\n"
-            "r0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            "t = time.perf_counter(); g = G.builtin_gazetteer(); g.exact('Tessalit')\n"
-            "g.candidates('Tesalitt', countries=['ML'])\n"
-            "print(time.perf_counter() - t, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - r0) / 1024)\n")
+            "rss = lambda: int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20\n"
+            "r0 = rss(); t = time.perf_counter(); g = G.builtin_gazetteer(); g.exact('Tessalit', countries='*')\n"
+            "g.candidates('Nyaungshwa', countries=['MM'])\n"
+            "print(time.perf_counter() - t, rss() - r0)\n")
     runs = [tuple(map(float, subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                                             check=True).stdout.split())) for _ in range(3)]
     assert min(t for t, _ in runs) < LOAD_SECONDS, runs

@@ -444,10 +444,13 @@ def builtin_places() -> Iterator[Place]:
 
 
 def _fingerprint() -> str:
+    """What the index was made from: each data file's size and modification time (reading 8 MB
+    to hash it would cost more than opening the index) and the name folding's source."""
     h = hashlib.sha256(f"schema {SCHEMA}".encode())
     for name in BUILTIN_FILES:
         f = _data(name)
-        h.update(name.encode() + (f.read_bytes() if f.is_file() else b""))
+        st = os.stat(str(f)) if f.is_file() else None
+        h.update(f"{name} {st.st_size if st else -1} {st.st_mtime_ns if st else -1}".encode())
     h.update(Path(_names_module.__file__).read_bytes())  # the folding the keys were made with
     return h.hexdigest()[:16]
 
@@ -506,6 +509,9 @@ def build_index(path: Path) -> None:
         db.commit()
         db.close()
         os.replace(tmp, path)
+        for stale in path.parent.glob("gazetteer-*.sqlite"):  # indexes of former data or code
+            if stale != path:
+                stale.unlink(missing_ok=True)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
