@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from frontlines.places.gazetteer import EVERYWHERE, Gazetteer, builtin_gazetteer
+from frontlines.places.gazetteer import DEFAULT_FUZZY_COUNTRIES, EVERYWHERE, Gazetteer, builtin_gazetteer
 from frontlines.places.resolve import PlaceContext, PlaceResolver
 from frontlines.records import Place
 
@@ -52,10 +52,14 @@ def test_fuzzy_spellings_only_in_the_countries_asked():
     assert g.candidates("Nyaungshwa", countries=["UA"]) == []
     # exact names are found everywhere, whatever the countries asked
     assert {p.country_code for p, _ in g.candidates("Tessalit", countries=["UA"])} == {"ML"}
-    # a lookup that names no country sees what the former built-in data had: the Levant and big places
-    assert g.exact("Tessalit") == [] and g.candidates("Tessalit") == []
-    assert [p.id for p in g.exact("Saraqib")] == ["geonames:164816"] and g.exact("Kidal") == []
-    assert {p.country_code for p in g.exact("Aleppo")} == {"SY"}
+    assert [p.id for p in g.exact("Tessalit")] == ["geonames:2449893"]  # no country asked: everywhere
+    assert {p.country_code for p in g.exact("Aleppo", countries=["SY"])} == {"SY"}
+    # fuzzy with no country asked: the former built-in domain (the Levant and big places), not Myanmar
+    assert g.candidates("Nyaungshwa") == []
+    # a gazetteer may limit country-less exact lookups to that former domain
+    legacy = Gazetteer(base=g.base, default_countries=DEFAULT_FUZZY_COUNTRIES)
+    assert legacy.exact("Tessalit") == [] and [p.id for p in legacy.exact("Saraqib")] == ["geonames:164816"]
+    assert [p.id for p in legacy.exact("Tessalit", countries=EVERYWHERE)] == ["geonames:2449893"]
 
 
 def test_resolver_prefers_the_articles_country():
@@ -76,7 +80,7 @@ def test_extra_rows_overlay_the_builtin_index():
     assert g.base is base.base and len(g) == len(base) + 1
     merged = g.get("geonames:2449893")
     assert merged.admin1 == "Kidal" and merged.admin2 == "Tessalit Cercle" and "Tasalit" in merged.alternate_names
-    assert [p.id for p in g.exact("Tasalit")] == ["geonames:2449893"]  # rows laid on top: in the default
+    assert [p.id for p in g.exact("Tasalit")] == ["geonames:2449893"]
     assert [p.id for p in g.exact("Zzyzxville")] == ["geonames:90000099"]
     assert g.places["geonames:90000099"].admin1 == "Mopti" and "geonames:90000099" in g.places
     assert base.get("geonames:90000099") is None and base.get("geonames:2449893").admin2 == ""

@@ -237,11 +237,11 @@ class Gazetteer:
     (``builtin_gazetteer()``) reads the world's rows from their index and keeps in memory only
     the rows laid on top of it (``add``, ``with_extra``).
 
-    ``default_countries``: what a lookup that names no country searches.  For the built-in
-    gazetteer it is the former built-in region (``DEFAULT_FUZZY_COUNTRIES``, plus places of
-    100,000 or more everywhere and every row laid on top), so callers that do not yet say which
-    country an article is about see the names they saw before; a caller that knows asks with
-    ``countries`` (or ``EVERYWHERE``).  None: everything (an in-memory gazetteer)."""
+    ``default_countries``: what an exact lookup that names no country searches; None (the
+    default, and the built-in gazetteer's) is every country.  A tuple of ISO2 codes limits such
+    lookups to those countries, places of 100,000 or more and the rows laid on top, as the
+    former built-in data did (``DEFAULT_FUZZY_COUNTRIES``).  Fuzzy spellings are always looked
+    for only in the countries asked (or, with none asked, in that former domain)."""
 
     def __init__(self, places: Iterable[Place] = (), base: _Builtin | None = None,
                  default_countries: tuple[str, ...] | None = None):
@@ -343,9 +343,9 @@ class Gazetteer:
 
     def candidates(self, name: str, limit: int = 10, countries: Iterable[str] | None = None,
                    ) -> list[tuple[Place, float]]:
-        """Places a name may refer to: exact folded matches (score 100) in every country, else close
-        fuzzy spellings among the places of ``countries`` (ISO2 codes).  With ``countries`` None,
-        both are looked for in ``default_countries`` only."""
+        """Places a name may refer to: exact folded matches (score 100) in every country (with
+        ``countries`` None: as ``exact``), else close fuzzy spellings among the places of
+        ``countries`` (ISO2 codes; with None, the former built-in region and large places)."""
         key = fold(name)
         if not key:
             return []
@@ -534,4 +534,4 @@ def builtin_index() -> Path:
 
 @lru_cache(maxsize=1)
 def builtin_gazetteer() -> Gazetteer:
-    return Gazetteer(base=_Builtin(builtin_index()), default_countries=DEFAULT_FUZZY_COUNTRIES)
+    return Gazetteer(base=_Builtin(builtin_index()))
