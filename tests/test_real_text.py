@@ -176,3 +176,33 @@ def test_two_dates_the_event_takes_its_own(pipeline):
     evs = events(pipeline, "Two soldiers were killed on Sunday in an attack on an army post in the town of Kiribi, "
                            "the ministry said on Tuesday.", date(2021, 12, 8))
     assert [e.event_date for e in evs] == [date(2021, 12, 5)]
+
+
+# ---- where, when the clause does not say ---------------------------------------------------------
+def test_the_middle_of_a_town_is_the_town(pipeline):
+    evs = events(pipeline, "Turkish troops entered central Tal Zelta on Friday, the ministry said.")
+    assert [(e.location, e.geo_precision != 3) for e in evs] == [("Tal Zelta", True)] or \
+        [e.location for e in evs] == ["central Tal Zelta"] and evs[0].geo_precision != 3
+
+
+def test_a_misspelt_verb_still_triggers(pipeline):
+    evs = events(pipeline, "A local activist was assasinated on Friday in the town of Kafr Zita.")
+    assert [e.sub_event_type for e in evs] == ["Attack"]
+
+
+def test_a_conjoined_verb_shares_the_place(pipeline):
+    evs = events(pipeline, "Gunmen stormed houses in the village of Umm Zelta and kidnapped six civilians on Friday.")
+    assert "Abduction/forced disappearance" in {e.sub_event_type for e in evs}
+    assert all(e.location == "Umm Zelta" for e in evs)
+
+
+def test_the_next_sentence_goes_on_about_the_same_place(pipeline):
+    text = ("Security patrols raided bakeries in the towns of Umm Zelta and Kafr Zita on Friday morning. "
+            "The patrols arrested dozens of young men wanted for military service.")
+    evs = events(pipeline, text)
+    assert {(e.location, e.sub_event_type) for e in evs} >= {("Umm Zelta", "Arrests"), ("Kafr Zita", "Arrests")}
+
+
+def test_a_relative_clause_event_is_at_the_noun_it_modifies(pipeline):
+    evs = events(pipeline, "The villages lie near the town of Kafr Zita, which Syrian government forces entered on Friday.")
+    assert [(e.location, e.sub_event_type) for e in evs] == [("Kafr Zita", "Government regains territory")]

@@ -32,14 +32,18 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
     roles, ev_type, sub = coded
     sent, used_places = s.sent, s.used_places
     places = event_places(res, cl, s.mentions, whole_sentence)
-    places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
+    # a place already given an event of this type ("stormed houses in X and kidnapped six": a raid and an abduction)
+    places = [(pm, a) for pm, a in places if (pm.token.i, sub) not in used_places]
     if not places:
+        carried = [] if whole_sentence else carried_places(res, dc, s, cl, roles, ev_type, sub)
+        if carried:
+            return carried
         if not whole_sentence:
             dc.out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": "no place"})
         return []
     events = []
     for pm, anchor in places:
-        used_places.add(pm.token.i)
+        used_places.add((pm.token.i, sub))
         rp = resolve_place(res, dc, s, pm, anchor)
         if pm.near and rp.geo_precision == 1:
             rp = rp.model_copy(update={"geo_precision": 2, "note": f"{pm.near} {rp.location}"})
@@ -47,23 +51,65 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             place = res.places.gaz.get(rp.place_id)
             if place is not None and rp.geo_precision == 1:
                 dc.place_context.note(place)
-        events.append(make_event(res, dc.document, sent, cl, roles, rp, clause_when(dc, s, cl), ev_type, sub,
+        when = clause_when(dc, s, cl)
+        events.append(make_event(res, dc.document, sent, cl, roles, rp, when, ev_type, sub,
                                  COUNTRIES.get(dc.country or "")))
+        if not when.explicit:
+            dc.undated.add(events[-1].event_id)
     return events
+
+
+def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause, roles, ev_type: str,
+                   sub: str) -> list[Event]:
+    """'It was confirmed that the patrols arrested many young men': a sentence that names no place goes on
+    reporting the one before it, in the same paragraph — its events' places, with this sentence's coding."""
+    if dc.para != s.para or s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp"):
+        return []  # a relative or adverbial clause is about something else the sentence names
+    if dc.prev_events and s.index - dc.prev_si == 1:
+        before = dc.prev_events
+    else:
+        return []
+    out = []
+    for pe in before:
+        rp = ResolvedPlace(mention=pe.location, location=pe.location, place_id=pe.place_id, latitude=pe.latitude,
+                           longitude=pe.longitude, admin1=pe.admin1, admin2=pe.admin2, country=pe.country,
+                           geo_precision=pe.geo_precision, note=f"place of the sentence before: {pe.location}")
+        when = clause_when(dc, s, cl) if s.when.explicit else When(pe.event_date, pe.time_precision, "the sentence before")
+        ev = make_event(res, dc.document, s.sent, cl, roles, rp, when, ev_type, sub, COUNTRIES.get(dc.country or ""))
+        ev.evidence = pe.evidence[:1] + ev.evidence
+        out.append(ev)
+    return out
 
 
 def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
     """A sentence with two dates ("claimed on Tuesday an attack late on Sunday"): the one in the
     event's own words — the event noun's phrase or the verb's clause — dates it."""
-    if s.when is None or sum(1 for e in s.sent.ents if e.label_ == "DATE") < 2:
+    if s.when is None or not s.when.explicit:
         return s.when
+    dates = [e for e in s.sent.ents if e.label_ == "DATE"]
     trig = cl.trigger.token
     toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
-    if not toks:
+    if not dates or not toks:
         return s.when
     lo, hi = min(t.i for t in toks), max(t.i for t in toks)
     own = find_when(s.sent.doc[lo:hi + 1].text, dc.document.meta.published)
-    return own or s.when
+    if own:
+        return own
+    inside = {t.i for t in toks}
+    verb = cl.trigger.verb
+
+    def subordinate(e) -> bool:  # the date sits in a clause of its own ("which troops entered last week")
+        return any(a.dep_ in ("relcl", "advcl", "acl") and a.i != verb.i and verb not in a.ancestors
+                   for a in [e.root, *e.root.ancestors] if a.pos_ in ("VERB", "AUX"))
+    if cl.trigger.token is verb and all(e.root.i not in inside and subordinate(e) for e in dates):
+        # "captured X, near Y, which troops entered last week": the date is the relative clause's
+        fallback = s.context_when
+        published = dc.document.meta.published
+        if fallback is not None:
+            return When(fallback.day, fallback.precision, fallback.text, explicit=False)
+        if published:
+            return When(published, 2, "publication date", explicit=False)
+    return s.when
 
 
 def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,

@@ -14,7 +14,7 @@ from ..places.resolve import PlaceContext, km
 from ..places.countries import by_name
 from ..records import ResolvedPlace
 from .context import DocContext, Resources, SentenceContext
-from .grammar import Clause, path_up
+from .grammar import Clause, clause_tokens, path_up
 from .place_mentions import PlaceMention, regional
 
 
@@ -127,6 +127,14 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
     verb = cl.trigger.verb
     if whole_sentence:
         in_clause = {t.i for t in verb.sent}
+    elif verb.dep_ == "relcl" and not any(pm.token.i in in_clause for pm in pmentions):
+        in_clause.add(verb.head.i)  # "the village of X, which troops entered last week": the noun it modifies
+        in_clause |= {t.i for t in verb.head.subtree if t.dep_ in ("pobj", "compound", "appos", "conj")
+                      and not any(a.i == verb.i for a in t.ancestors)}
+    elif verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and \
+            not any(pm.token.i in in_clause for pm in pmentions):
+        # "stormed houses in Bir Noah and kidnapped six civilians": the conjoined verb's place
+        in_clause |= {t.i for t in clause_tokens(verb.head)}
     chosen, anchors, others = [], [], []
     by_tok = {pm.token.i: pm for pm in pmentions}
     for pm in pmentions:

@@ -87,7 +87,9 @@ class Extractor:
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=sent.text))
             para = para_of(sent.start_char, dc.paragraphs)
+            before = dc.para_when.get(para)  # the paragraph's date before this sentence adds its own
             s = SentenceContext(sent, si, para, mentions_by_sent[sent.start], sentence_when(dc, sent.text, para))
+            s.context_when = before
             note_paragraph_region(res, dc, s)
             out.mentions += [Mention(kind="place", text=pm.name, start=pm.start, end=pm.end) for pm in s.mentions]
             control_statements(res, dc, s)
@@ -104,6 +106,6 @@ class Extractor:
                         break
             merge_sentence_events(dc, s, sent_events)
             self.actors.end_sentence(dc.actor_state, sent_events)
-        events = fold_restatements(list(dc.doc_events.values()), document.meta.published)
+        events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated)
         out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped)
         return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
 from .lexicon import cues, triggers
@@ -53,6 +54,10 @@ def lemma_of(tok: Token, known) -> str:
     for cut, add in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
         if w.endswith(cut) and w[: -len(cut)] + add in known:
             return w[: -len(cut)] + add
+    if len(lemma) >= 8:  # a typo in a long verb ("assasinated"): one letter off a known lemma
+        hit = process.extractOne(lemma, list(known), scorer=fuzz.ratio, score_cutoff=90)
+        if hit:
+            return hit[0]
     return lemma
 
 

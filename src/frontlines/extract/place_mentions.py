@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..names import fold
+from ..places.countries import by_name
 from .context import Resources
 
 
@@ -88,7 +90,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
         # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
         prev = sent.doc[span.start - 1] if span.start > sent.start else None
         nxt = sent.doc[span.end] if span.end < sent.end else None
-        if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV"):
+        if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV") and (
+                names_a_region(res, name) or (nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"})):
             region = f"{prev.text} {name}"
             if nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"}:
                 region += f" {nxt.text}"
@@ -141,6 +144,16 @@ def known_name(res: Resources, tok: Token) -> bool:
     if tok.ent_type_ == "PERSON" and (tok.ent_iob_ != "B" or len(tok.text.split()) > 1):
         return False
     return bool(res.places.gaz.exact(tok.text))
+
+
+def names_a_region(res: Resources, name: str) -> bool:
+    """'northern Aleppo' is a part of the governorate, 'central Ras al-Ayn' the middle of a town: a name
+    is a region's when the gazetteer knows it as an admin1 (or larger) unit, or as the seat named like one."""
+    key = fold(name)
+    for p in res.places.gaz.exact(name):
+        if p.feature_code.startswith(("ADM1", "PCL", "RGN")) or (p.admin1 and fold(p.admin1) == key):
+            return True
+    return by_name(name) is not None
 
 
 def regional(res: Resources, pm: PlaceMention) -> bool:

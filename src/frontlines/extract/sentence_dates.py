@@ -25,7 +25,8 @@ def sentence_when(dc: DocContext, text: str, para: int) -> When | None:
     elif EARLIER.match(text) and para_when.get(para):
         when = When(para_when[para].day, 2, "earlier")
     elif para in para_when:
-        when = para_when[para]
+        p = para_when[para]  # the paragraph's date, not this sentence's own
+        when = When(p.day, p.precision, p.text, explicit=False)
     elif published:
         when = When(published, 2, "publication date", explicit=False)
     return when

@@ -42,18 +42,23 @@ def _near_day(a: Event, b: Event) -> bool:
     return abs((a.event_date - b.event_date).days) <= 1
 
 
-def fold_restatements(events: list[Event], published) -> list[Event]:
+RESTATED_DAYS = 7  # a report without a date of its own restates one up to a week apart
+
+
+def fold_restatements(events: list[Event], published, undated: set[str] = frozenset()) -> list[Event]:
     """The headline and the lede, or the lede and a later recap, report the same event at the same
     place a day apart (one dated "on Monday", the other only by the page): one event, every sentence
     kept as evidence, dated by the sentence that names its day."""
     keep: list[Event] = []
     for ev in events:
+        def window(k: Event) -> int:
+            return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 1
         twin = next((k for k in keep if k.event_type == ev.event_type and fold(k.location) == fold(ev.location)
-                     and abs((k.event_date - ev.event_date).days) <= 1), None)
+                     and abs((k.event_date - ev.event_date).days) <= window(k)), None)
         if twin is None:
             keep.append(ev)
             continue
-        if twin.event_date == published and ev.event_date != published:
+        if twin.event_date == published and ev.event_date != published and ev.event_id not in undated:
             twin.event_date, twin.time_precision = ev.event_date, ev.time_precision
             twin.sub_event_type, twin.actor1, twin.inter1 = ev.sub_event_type, ev.actor1, ev.inter1
         for e in ev.evidence:
