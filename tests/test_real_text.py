@@ -206,3 +206,28 @@ def test_the_next_sentence_goes_on_about_the_same_place(pipeline):
 def test_a_relative_clause_event_is_at_the_noun_it_modifies(pipeline):
     evs = events(pipeline, "The villages lie near the town of Kafr Zita, which Syrian government forces entered on Friday.")
     assert [(e.location, e.sub_event_type) for e in evs] == [("Kafr Zita", "Government regains territory")]
+
+
+# ---- event nouns with no verb to carry them; the attacked as subject --------------------------
+def test_an_event_noun_that_names_its_parties_is_an_event(pipeline):
+    evs = events(pipeline, "Residents counted the damage from Russian airstrikes on the town of Kafr Zita on Friday.")
+    assert [(e.location, e.actor1, e.sub_event_type) for e in evs] == [
+        ("Kafr Zita", "Military Forces of Russia", "Air/drone strike")]
+
+
+def test_troops_that_came_under_attack_are_the_other_side(pipeline):
+    evs = events(pipeline, "Malian soldiers came under attack by gunmen near the town of Sofara on Friday.")
+    assert [(e.actor1, e.actor2) for e in evs] == [("Unidentified Armed Group (Mali)", "Military Forces of Mali")]
+
+
+def test_an_attack_whose_victims_are_civilians_is_violence_against_civilians(pipeline):
+    evs = events(pipeline, "Women and children were among the dead in the RSF attacks on the village of Wad Hilal "
+                           "in Sudan on Friday.")
+    assert [(e.sub_event_type, e.actor2) for e in evs] == [("Attack", "Civilians (Sudan)")]
+
+
+def test_one_protest_in_a_city_is_one_event(pipeline):
+    text = ("Police fired tear gas at protesters in the city of Kandy on Friday. "
+            "Protesters later marched to the police headquarters, where riot police used water cannon.")
+    evs = events(pipeline, text)
+    assert len([e for e in evs if e.event_type == "Protests"]) == 1

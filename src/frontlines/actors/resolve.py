@@ -87,7 +87,7 @@ class ActorResolver:
         """'Turkish occupation forces', 'Sudanese army', 'Malian troops', 'Russian warplanes': a state's
         forces named by its adjective — the registry's if it lists them, else ACLED's generic actor."""
         words = [w for w in phrase.split() if w.lower() not in ("the", "a", "an")]
-        if not words or not words[0][:1].isupper() or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
+        if len(words) < 2 or not words[0][:1].isupper() or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
                 any(w.lower().endswith(("-backed", "-led", "-aligned", "-affiliated")) or w.lower().startswith("pro-")
                     for w in words):
             return None

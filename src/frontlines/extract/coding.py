@@ -89,10 +89,18 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
             r.actor2, r.recipient = rec, True
     elif cls == "agree":
         r.actor1, r.actor2 = subj, first("with")
+    elif cl.trigger.victim_subject and cls == "protest":
+        r.actor2 = subj  # "police fired tear gas at protesters": the protesters are actor1 (coded by default)
+    elif cl.trigger.victim_subject:
+        # "troops came under attack by gunmen": the subject is the side attacked
+        noun = cl.trigger.token
+        r.actor2 = subj
+        r.actor1 = next((actors.token_actor(g, state, strict=True) for c in noun.children if c.lower_ == "by"
+                         for g in c.children if g.dep_ == "pobj"), None)
     elif cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct", "arrest", "loot"):
-        r.actor1 = subj or (first("by") if cl.trigger.token is not cl.trigger.verb else None)
+        r.actor1 = subj or (first("by") if cl.trigger.nominal else None)
         r.actor2 = (objs[0] if objs else None) or first("with", "against", "on", "in")
-        r.civilians = _mentions_civilians(cl)
+        r.civilians = _mentions_civilians(cl) or (cl.trigger.nominal and cls == "clash" and _civilian_victims(sent))
     elif cls in ("protest", "riot"):
         r.actor1 = subj
     if r.actor1 is None and cls == "kill" and cause_noun(cl) is not None:
@@ -113,7 +121,7 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         # a parse that left the first of two coordinated subjects dangling ("Turkish forces and their proxies")
         r.assoc1 = [r.actor1] if r.actor1 else []
         r.actor1 = fronted[0]
-    if r.actor1 is None and cl.trigger.token is not verb:
+    if r.actor1 is None and cl.trigger.nominal:
         # "a Russian airstrike", "an Israeli drone strike", "HTS's attack": who by the noun's modifiers
         for c in cl.trigger.token.children:
             if c.dep_ in ("amod", "compound", "poss", "nmod"):
@@ -242,6 +250,21 @@ def _mentions_civilians(cl: Clause) -> bool:
         if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in combat:
             return False
     return False
+
+
+VICTIM_WORDS = {"civilian", "woman", "child", "children", "villager", "resident", "elderly", "family", "displaced",
+                "student", "worker", "farmer", "passenger", "worshipper", "shopper"}
+
+
+def _civilian_victims(sent: Span) -> bool:
+    """'Women, children and the elderly were among the victims', 'killing 20 civilians': the sentence says
+    who was hit, and they are civilians, not fighters."""
+    combat = cues()["combatant_words"]
+    lemmas = [(t.lemma_.lower(), t.dep_) for t in sent]
+    if any(lem in combat and dep in ("nsubj", "nsubjpass", "dobj", "pobj", "conj") for lem, dep in lemmas):
+        return False
+    return any(lem in VICTIM_WORDS and dep in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+               for lem, dep in lemmas)
 
 
 def _has_any(sent: Span, words: set[str]) -> bool:

@@ -71,4 +71,4 @@ def decide(votes: Counter) -> str | None:
     if not votes:
         return None
     (cc, n), *rest = votes.most_common(2)
-    return cc if n >= 1.0 else None
+    return cc if n >= W_DEMONYM else None  # one state adjective ('Malian troops') is a clue too

@@ -100,7 +100,9 @@ class Extractor:
             if not sent_events:
                 # no clause names its own place ("an IED planted in the town of Hajin exploded"):
                 # the first event of the sentence takes the sentence's place
-                for cl in clauses:
+                # the main clause first, then the one that says how it was done
+                for cl in sorted(clauses, key=lambda c: (c.trigger.verb.dep_ != "ROOT",
+                                                         c.trigger.cls not in ("airstrike", "shell", "explode"))):
                     sent_events = clause_events(res, dc, s, cl, whole_sentence=True)
                     if sent_events:
                         break

@@ -27,7 +27,13 @@ SKIP_CHILD = {"punct", "cc", "mark", "aux", "auxpass", "neg"}
 class Trigger:
     token: Token          # the verb or event noun
     cls: str              # take, handover, lose, clash, airstrike, ...
-    verb: Token           # the verb that heads the clause (== token for verb triggers)
+    verb: Token           # the verb that heads the clause (== token for verb triggers; the noun for a free-standing one)
+    victim_subject: bool = False  # "troops came under attack": the subject is attacked, not attacking
+
+    @property
+    def nominal(self) -> bool:
+        """An event noun ("an airstrike by X", "the RSF attacks on Y"), carried by a verb or standing free."""
+        return self.token is not self.verb or self.verb.pos_ in ("NOUN", "PROPN")
 
 
 @dataclass
@@ -64,6 +70,7 @@ def lemma_of(tok: Token, known) -> str:
 def find_triggers(sent: Span) -> list[Trigger]:
     lex = triggers()
     out: list[Trigger] = []
+    free: list[Trigger] = []
     seen: set[int] = set()
     for tok in sent:
         if tok.ent_type_ in ("ACTOR", "PLACE"):
@@ -92,6 +99,12 @@ def find_triggers(sent: Span) -> list[Trigger]:
             # "announced a unilateral ceasefire", "reached a deal"
             if lemma in lex["announce_verbs"] and _object_in(tok, lex["agreement_nouns"]):
                 out.append(Trigger(tok, "agree", tok))
+                seen.add(tok.i)
+                continue
+            # "police fired tear gas at protesters", "troops dispersed the demonstrators": a protest met by force
+            if lemma in lex["intervention_verbs"] and any(g.lemma_.lower() in lex["crowd_nouns"] for c in tok.children
+                                                         for g in c.subtree if c.dep_ in ("dobj", "prep")):
+                out.append(Trigger(tok, "protest", tok, victim_subject=True))
                 seen.add(tok.i)
                 continue
             if spec is None:
@@ -135,9 +148,33 @@ def find_triggers(sent: Span) -> list[Trigger]:
             elif tok_dep in ("nsubj", "nsubjpass") and head_lemma in lex["event_subject_verbs"] and head.i not in seen:
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
+            # "troops came under attack", "the convoy came under fire": the subject is the target
+            elif tok_dep == "pobj" and head.lower_ == "under" and head.head.lemma_.lower() in ("come", "be") \
+                    and head.head.i not in seen:
+                out.append(Trigger(tok, "clash" if cls not in ("airstrike", "shell") else cls, head.head,
+                                   victim_subject=True))
+                seen.add(head.head.i)
+            # "following yesterday's airstrikes by unidentified jets on X", "the RSF attacks on Y": an event
+            # noun that names who did it and whom or where, with no verb to carry it
+            elif tok_dep not in ("nsubj", "nsubjpass", "attr") and _names_its_parties(tok):
+                free.append(Trigger(tok, cls, tok))
             # reaching an agreement: handled as a cue, not an event of its own
+    # a free-standing noun inside a clause that already has a trigger is part of that event
+    clause_heads = {t.verb.i for t in out}
+    out += [t for t in free if not any(a.i in clause_heads for a in t.token.ancestors)]
     # a noun trigger governed by a verb trigger already found is the same event
     return [t for t in out if not (t.token is not t.verb and any(o.token is t.verb for o in out if o is not t))]
+
+
+def _names_its_parties(noun: Token) -> bool:
+    """An event noun with its own agent ('by X'), target ('on X', 'against X') or a proper-noun or
+    state-adjective modifier ('Israeli strikes', 'RSF attacks')."""
+    kids = list(noun.children)
+    if any(c.dep_ in ("prep", "agent") and c.lower_ in ("by", "on", "against", "targeting") and
+           any(g.dep_ == "pobj" for g in c.children) for c in kids):
+        return True
+    return any(c.dep_ in ("amod", "compound", "poss", "nmod") and (c.ent_type_ in ("ACTOR", "NORP") or
+               (c.pos_ == "PROPN" and c.text[:1].isupper())) for c in kids)
 
 
 def _object_in(verb: Token, nouns) -> bool:

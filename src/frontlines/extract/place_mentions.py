@@ -86,6 +86,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             if any(pm.start == span.start_char for pm in out):
                 continue
         name = span.text
+        if {w.lower() for w in name.split()} & res.cue["media_words"]:
+            continue  # "The Associated Press", "Channels TV": an outlet
         region = None
         # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
         prev = sent.doc[span.start - 1] if span.start > sent.start else None

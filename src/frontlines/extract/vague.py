@@ -16,7 +16,9 @@ from collections import defaultdict
 
 from ..names import fold
 from ..places.gazetteer import Gazetteer
+from ..places.resolve import km
 from ..records import Event
+from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS
 
 REGION_CODES = {"ADM1", "ADM2", "ADM3", "RGN", "RGNE", "PCLI", "VAL", "PLN"}
 
@@ -42,7 +44,26 @@ def _near_day(a: Event, b: Event) -> bool:
     return abs((a.event_date - b.event_date).days) <= 1
 
 
-RESTATED_DAYS = 7  # a report without a date of its own restates one up to a week apart
+RESTATED_DAYS = 7
+CROWD_KM = 5  # one protest in a city: its square and its streets are one event
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    """The same event told twice may be coded once from its dead ("killed five") and once from its
+    weapon ("shelling of the city"): both are political violence."""
+    return a.event_type == b.event_type or (a.event_type in VIOLENT and b.event_type in VIOLENT and
+                                            (a.sub_event_type in GENERIC_SUBS or b.sub_event_type in GENERIC_SUBS))
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    if fold(a.location) == fold(b.location):
+        return True
+    if a.event_type in ("Protests", "Riots") and a.event_type == b.event_type:
+        if None in (a.latitude, b.latitude):
+            return True  # a landmark of the protest the gazetteer lacks ("the police headquarters")
+        return km((a.latitude, a.longitude), (b.latitude, b.longitude)) <= CROWD_KM
+    return False  # a report without a date of its own restates one up to a week apart
 
 
 def fold_restatements(events: list[Event], published, undated: set[str] = frozenset()) -> list[Event]:
@@ -53,11 +74,14 @@ def fold_restatements(events: list[Event], published, undated: set[str] = frozen
     for ev in events:
         def window(k: Event) -> int:
             return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 1
-        twin = next((k for k in keep if k.event_type == ev.event_type and fold(k.location) == fold(ev.location)
+        twin = next((k for k in keep if _compatible(k, ev) and _same_place(k, ev)
                      and abs((k.event_date - ev.event_date).days) <= window(k)), None)
         if twin is None:
             keep.append(ev)
             continue
+        if twin.sub_event_type in GENERIC_SUBS and ev.sub_event_type in SPECIFIC_SUBS:
+            twin.event_type, twin.sub_event_type = ev.event_type, ev.sub_event_type
+            twin.actor1, twin.inter1 = ev.actor1, ev.inter1
         if twin.event_date == published and ev.event_date != published and ev.event_id not in undated:
             twin.event_date, twin.time_precision = ev.event_date, ev.time_precision
             twin.sub_event_type, twin.actor1, twin.inter1 = ev.sub_event_type, ev.actor1, ev.inter1
