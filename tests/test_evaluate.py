@@ -100,8 +100,10 @@ def test_place_by_spelling_or_distance_but_not_far_away():
     assert score(GOLD, [shell(location="Qarmuz farms", latitude=35.82, longitude=36.61), capture()]).found == 2  # 2 km
     far = score(GOLD, [shell(location="Deir Shamil", latitude=34.90, longitude=36.20), capture()])
     assert far.missed == ["t1-1"] and far.false_events == 1
-    wrong_coords = score(GOLD, [shell(latitude=35.95, longitude=36.70), capture()])  # named right, placed 19 km off
-    assert wrong_coords.found == 2 and wrong_coords.fields["coordinates"].correct == 0
+    namesake = score(GOLD, [shell(latitude=35.95, longitude=36.70), capture()])  # named right, placed 19 km off
+    assert namesake.missed == ["t1-1"] and namesake.false_events == 1
+    unplaced = score(GOLD, [shell(latitude=None, longitude=None), capture()])  # no point: the name decides
+    assert unplaced.found == 2 and unplaced.fields["coordinates"].correct == 0
 
 
 def test_leaks_not_events_and_comments():

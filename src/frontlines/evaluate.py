@@ -15,9 +15,11 @@ A prediction matches a gold event when
   part without extension, so ``pages/s01.txt`` and ``s01`` are the same document),
 - its ``event_type`` is one of the gold's,
 - its ``event_date`` lies in the gold's window widened by one day on each side,
-- its place agrees: the folded location name (``frontlines.names.fold``) equals one of the gold
-  spellings, one contains the other as whole words, or they are at least 85 similar
-  (rapidfuzz ratio); or its coordinates lie within ``tol_km`` of the gold point,
+- its place agrees: where the gold has ``lat``/``lon`` and the prediction has coordinates, they
+  lie within ``tol_km`` of each other (a right name resolved to a namesake 100 km away is the wrong
+  place; this is how ``shared/tools/score_events.py`` behaves too); otherwise the folded location
+  name (``frontlines.names.fold``) equals one of the gold spellings, one contains the other as
+  whole words, or they are at least 85 similar (rapidfuzz ratio),
 - and its evidence overlaps the gold evidence: a common stretch of at least 20 characters
   (whitespace and case aside), or the whole of a shorter gold evidence.
 
@@ -262,8 +264,10 @@ def _matches(g: Mapping[str, Any], p: Mapping[str, Any], p_docs: set[str]) -> bo
     if d is None or lo is None or hi is None or not (lo - timedelta(days=1) <= d <= hi + timedelta(days=1)):
         return False
     dist = _distance(g, p)
-    near = dist is not None and dist <= float(g.get("tol_km") or 0)
-    if not near and not any(same_name(name, p.get("location") or "") for name in _as_list(g.get("place"))):
+    if dist is not None:  # both sides placed: the point decides, so a namesake far away is not the place
+        if dist > float(g.get("tol_km") or 0):
+            return False
+    elif not any(same_name(name, p.get("location") or "") for name in _as_list(g.get("place"))):
         return False
     gold_ev = _as_list(g.get("evidence"))
     return any(overlaps(ge, e.get("text", "")) for ge in gold_ev for e in _evidence(p))
