@@ -471,6 +471,27 @@ def failures(db: Optional[str] = DbOpt) -> None:
         print("none")
 
 
+@app.command()
+def evaluate(gold: Path = typer.Argument(..., help="the annotated sample (gold JSON: documents, events, not_events, actors)"),
+             pred: Path = typer.Argument(..., help="predicted events as JSON Lines (extract/events --format jsonl)"),
+             as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+             pages: Optional[Path] = typer.Option(None, "--pages", help="folder of the pages (<doc id>.txt): "
+                                                  "evidence after a document's article_ends_before is a leak")) -> None:
+    """Score predicted events against an annotated sample: precision, recall, F1, leaks, field accuracy."""
+    from .evaluate import EvaluationError, evaluate_files, print_report
+    if pages is not None and not pages.is_dir():
+        fail(f"no such folder: {pages}")
+    try:
+        result = evaluate_files(gold, pred, pages)
+    except EvaluationError as e:
+        fail(str(e))
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=1, ensure_ascii=False))
+        return
+    from rich.console import Console
+    print_report(result, Console(soft_wrap=True, highlight=False), label=pred.name)
+
+
 def main() -> None:  # pragma: no cover
     app()
 
