@@ -80,7 +80,7 @@ def test_a_country_level_summary_is_not_an_event(pipeline):
             "Turkish forces captured the village of Umm Zelta on Friday, the monitor said.")
     ex = pipeline.extract(doc_from_text(text, date(2021, 5, 8)))
     assert [e.location for e in ex.events] == ["Umm Zelta"]
-    assert any("too vague" in s["why"] for s in ex.skipped)
+    assert any("too vague" in s["why"] or "summary" in s["why"] for s in ex.skipped)
 
 
 def test_a_region_level_report_is_folded_into_the_place_inside_it(pipeline):
@@ -231,3 +231,30 @@ def test_one_protest_in_a_city_is_one_event(pipeline):
             "Protesters later marched to the police headquarters, where riot police used water cannon.")
     evs = events(pipeline, text)
     assert len([e for e in evs if e.event_type == "Protests"]) == 1
+
+
+# ---- summaries, fragments, namesakes ---------------------------------------------------------------
+def test_a_country_level_lede_is_evidence_of_the_one_detailed_event(pipeline):
+    text = ("Kurdish-led fighters clashed with Islamic State militants in north-east Syria on Saturday.\n\n"
+            "The fighting on Saturday centred on the village of Umm Zelta, where the SDF clashed with the militants.")
+    evs = events(pipeline, text)
+    assert [e.location for e in evs] == ["Umm Zelta"] and len(evs[0].evidence) == 2
+
+
+def test_the_end_of_a_misspelt_group_name_is_not_a_place(pipeline):
+    evs = events(pipeline, "The Hamza faction attacked the positions of Hayyat Tahrir Al-Sham in the village of Kafr Zita.")
+    assert all(e.location != "Al-Sham" for e in evs) and [e.location for e in evs] == ["Kafr Zita"]
+
+
+def test_a_town_s_countryside_is_near_the_town(pipeline):
+    evs = events(pipeline, "Warplanes bombed positions in the al-Bukamal countryside east of Deir ez-Zor on Friday.")
+    assert [(e.location, e.geo_precision) for e in evs] == [("al-Bukamal", 2)]
+
+
+def test_a_namesake_far_from_the_sentence_s_other_places_is_rejected(pipeline):
+    evs = events(pipeline, "Fighters were killed in an attack in the village of Ablah, on the outskirts of al-Bab, on Friday.")
+    assert evs and all(e.admin1 in ("Aleppo", "") for e in evs)
+
+
+def test_attack_helicopters_are_not_an_attack(pipeline):
+    assert events(pipeline, "Two attack helicopters were moved from the Hmeimim base to the town of Qamishli.") == []

@@ -33,9 +33,8 @@ def habitual(verb, published) -> str | None:
             years = [t for t in c.subtree if _YEAR.match(t.text)]
             if years and (published is None or published.year - int(years[0].text) >= 1):
                 return f"background: going on since {years[0].text}"
-            if any(t.dep_ == "aux" and t.lower_ in ("have", "has") for t in kids) and \
-                    any(t.ent_type_ == "DATE" for t in c.subtree):
-                return "background: a state since then, not one event"
+            if any(t.dep_ == "aux" and t.lower_ in ("have", "has") for t in kids):
+                return "background: going on since then, not one event"  # "have occupied ... since the start of"
     return None
 
 

@@ -143,6 +143,15 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
             if r.actor1 is None:
                 r.actor1 = next((actors.token_actor(g, state, strict=True) for c in noun.children if c.lower_ == "by"
                                  for g in c.children if g.dep_ == "pobj"), None)
+    if r.actor1 is None and cl.trigger.nominal:
+        # "airstrikes by aircraft, believed to be Israeli": the state the agent is said to belong to
+        for c in cl.trigger.token.children:
+            if c.lower_ == "by":
+                for g in c.subtree:
+                    a = actors.state_forces(f"{g.text} forces") if g.ent_type_ == "NORP" else None
+                    if a:
+                        r.actor1 = a
+                        break
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
         r.actor1 = _claimant(sent, actors, state)
     if r.actor1 is None and cl.subject is None and cl.trigger.token is cl.trigger.verb and not cl.passive:

@@ -51,6 +51,11 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         if near is not None and dist > 80 and near.admin1 != rp.admin1:
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                note=f"gazetteer namesake {rp.place_id} lies {int(dist)} km from {near.location}")
+        elif near is None and _far_from_sentence(rp, resolved):
+            town = next(orp for o, orp in resolved if orp.place_id and orp.latitude is not None)
+            rp = ResolvedPlace(mention=pm.name, location=pm.name,
+                               note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) lies far from "
+                                    f"{town.location}, named in the same sentence")
         elif near is None and stray_namesake(res, rp, ctx):
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) is far from "
@@ -112,6 +117,19 @@ def article_governorate(res: Resources, ctx: PlaceContext) -> ResolvedPlace | No
                          longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
 
 
+FAR_KM = 80
+
+
+def _far_from_sentence(rp: ResolvedPlace, resolved) -> bool:
+    """'the village of Ablah, on the outskirts of al-Bab': a small namesake more than 80 km from every
+    precisely known place the same sentence names is not the place meant."""
+    towns = [orp for o, orp in resolved if orp.place_id and orp.latitude is not None and (orp.geo_precision or 1) == 1
+             and not o.region_text and orp.place_id != rp.place_id]
+    if not towns or (rp.geo_precision or 1) != 1:
+        return False
+    return all(km((rp.latitude, rp.longitude), (t.latitude, t.longitude)) > FAR_KM for t in towns)
+
+
 def is_country(pm: PlaceMention) -> bool:
     """'Sudan', 'eastern Democratic Republic of Congo', 'north-east Nigeria': a country, or a part of one."""
     words = (pm.region_text or pm.name).split()
@@ -145,7 +163,7 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
         for t in chain:
             if t.pos_ == "ADP" or t.dep_ in ("prep", "agent"):
                 w = t.lower_
-                if w == "of" and t.head.lemma_.lower() in dirs:
+                if w == "of" and (t.head.lemma_.lower() in dirs or t.head.lower_ in dirs):
                     role = f"anchor:{t.head.text} of"
                     break
                 if w in ("near", "outside", "around", "towards", "toward"):

@@ -156,7 +156,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 seen.add(head.head.i)
             # "following yesterday's airstrikes by unidentified jets on X", "the RSF attacks on Y": an event
             # noun that names who did it and whom or where, with no verb to carry it
-            elif tok_dep not in ("nsubj", "nsubjpass", "attr") and _names_its_parties(tok) and \
+            elif tok_dep not in ("nsubj", "nsubjpass", "attr", "compound", "amod") and _names_its_parties(tok) and \
                     head.lemma_.lower() not in lex["trend_verbs"]:
                 free.append(Trigger(tok, cls, tok))
             # reaching an agreement: handled as a cue, not an event of its own

@@ -88,7 +88,12 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
         name = span.text
         if {w.lower() for w in name.split()} & res.cue["media_words"]:
             continue  # "The Associated Press", "Channels TV": an outlet
-        region = None
+        if actor_fragment(res, sent, span):
+            continue  # "al-Sham" of a misspelt "Hayyat Tahrir al-Sham": part of a group's name
+        region, near = None, None
+        after = sent.doc[span.end] if span.end < sent.end else None
+        if feature is None and after is not None and after.lower_ in SUFFIX_FEATURES:
+            feature = after.lower_  # "Tell Abyad area", "Abadam district": the feature written after the name
         # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
         prev = sent.doc[span.start - 1] if span.start > sent.start else None
         nxt = sent.doc[span.end] if span.end < sent.end else None
@@ -97,6 +102,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             region = f"{prev.text} {name}"
             if nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"}:
                 region += f" {nxt.text}"
+        elif nxt is not None and nxt.lemma_.lower() in country and not names_a_region(res, name):
+            near = f"{nxt.text} of"  # "al-Bukamal countryside": around a town, not a region of its own
         elif nxt is not None and nxt.lemma_.lower() in country:
             region = f"{name} {nxt.text}"
         elif nxt is not None and nxt.lower_ in dirs and span.end + 1 < sent.end and \
@@ -110,7 +117,7 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             prev = None  # the direction came after the name: the region starts at the name
         start = span.start_char if region is None or prev is None or not region.startswith(prev.text) else prev.idx
         end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
-        out.append(PlaceMention(tok, name, feature, region, start, end))
+        out.append(PlaceMention(tok, name, feature, region, start, end, near))
     return out
 
 
@@ -148,6 +155,27 @@ def known_name(res: Resources, tok: Token) -> bool:
     return bool(res.places.gaz.exact(tok.text))
 
 
+SUFFIX_FEATURES = {"area", "district", "province", "region", "state", "county", "township", "governorate",
+                   "subdistrict", "prefecture", "municipality", "village", "town", "city", "camp", "neighbourhood",
+                   "neighborhood"}
+
+
+def actor_fragment(res: Resources, sent: Span, span: Span) -> bool:
+    """The place-like end of a group's name the ruler missed ('Hayyat Tahrir Al-Sham'): the words before
+    it and the name together spell a registry actor."""
+    reg = res.actors.registry
+    for k in (1, 2, 3):
+        if span.start - k < sent.start:
+            break
+        words = sent.doc[span.start - k:span.end]
+        if not all(t.text[:1].isupper() or t.text in ("-", "al", "el") for t in words[:k]):
+            break
+        aid, score = reg.lookup(words.text)
+        if aid and score >= 85:
+            return True
+    return False
+
+
 def names_a_region(res: Resources, name: str) -> bool:
     """'northern Aleppo' is a part of the governorate, 'central Ras al-Ayn' the middle of a town: a name
     is a region's when the gazetteer knows it as an admin1 (or larger) unit, or as the seat named like one."""
@@ -160,7 +188,8 @@ def names_a_region(res: Resources, name: str) -> bool:
 
 def regional(res: Resources, pm: PlaceMention) -> bool:
     """An area rather than a point: 'northwestern Hama', 'the al-Ghab plain', a governorate."""
-    if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area"):
+    if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area", "state",
+                                        "county", "prefecture", "district", "township"):
         return True
     exact = res.places.gaz.exact(pm.name)
     return bool(exact) and all(p.feature_class == "L" or p.feature_code in ("ADM1", "ADM2", "PCLI")
