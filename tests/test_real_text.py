@@ -258,3 +258,32 @@ def test_a_namesake_far_from_the_sentence_s_other_places_is_rejected(pipeline):
 
 def test_attack_helicopters_are_not_an_attack(pipeline):
     assert events(pipeline, "Two attack helicopters were moved from the Hmeimim base to the town of Qamishli.") == []
+
+
+# ---- provinces anywhere, headlines, the lede's day --------------------------------------------------
+def test_a_province_the_gazetteer_has_no_row_for_is_a_region_of_the_country(pipeline):
+    ex = pipeline.extract(doc_from_text("Gunmen attacked a village in Gezira province in Sudan on Friday.", date(2024, 6, 8)))
+    assert [(e.location, e.admin1, e.country, e.geo_precision) for e in ex.events] == [
+        ("Gezira province", "Gezira", "Sudan", 3)]
+
+
+def test_a_province_level_report_folds_into_the_village_inside_it(pipeline):
+    text = ("Islamist fighters attacked army positions in Borno State on Friday. "
+            "The fighters attacked the town of Gajiram in Borno on Friday, killing four soldiers.")
+    evs = events(pipeline, text, date(2022, 11, 20))
+    assert [e.location for e in evs] == ["Gajiram"] and len(evs[0].evidence) == 2
+
+
+def test_a_title_case_headline_is_left_to_the_article(pipeline):
+    text = ("Rescuers Say Children Among Twenty Killed In Israeli Strikes On Khan Yunis\n"
+            "Israeli strikes on two homes in Khan Yunis killed twenty people on Friday, rescuers said.")
+    ex = pipeline.extract(doc_from_text(text, date(2024, 10, 26)))
+    assert [e.location for e in ex.events] == ["Khan Yunis"]
+    assert ex.events[0].evidence[0].text.startswith("Israeli strikes")
+
+
+def test_a_sentence_without_a_day_takes_the_lede_s(pipeline):
+    text = ("Paramilitary fighters attacked the village of Wad Hilal on Wednesday, officials said.\n\n"
+            "Witnesses said the fighters also looted the market of Wad Sabir village.")
+    evs = events(pipeline, text, date(2024, 6, 7))
+    assert {e.location: e.event_date for e in evs}["Wad Sabir"] == date(2024, 6, 5)

@@ -16,8 +16,9 @@ from spacy.tokens import Span
 from ..places.gazetteer import COUNTRIES
 from ..records import Document, Event, Evidence, ResolvedPlace
 from . import coding
-from .context import DocContext, Resources, SentenceContext
+from .context import DocContext, Resources, SentenceContext, para_of
 from .event_places import event_places, resolve_place
+from .place_mentions import regional
 from .grammar import Clause
 from .roles_step import clause_roles
 from .timex import When, find_when
@@ -56,6 +57,8 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
                                  COUNTRIES.get(dc.country or "")))
         if not when.explicit:
             dc.undated.add(events[-1].event_id)
+        if pm.region_text or regional(res, pm):
+            dc.regional.add(events[-1].event_id)
     return events
 
 
@@ -63,9 +66,10 @@ def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Claus
                    sub: str) -> list[Event]:
     """'It was confirmed that the patrols arrested many young men': a sentence that names no place goes on
     reporting the one before it, in the same paragraph — its events' places, with this sentence's coding."""
-    if dc.para != s.para or s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp"):
+    if s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp"):
         return []  # a relative or adverbial clause is about something else the sentence names
-    if dc.prev_events and s.index - dc.prev_si == 1:
+    if dc.prev_events and s.index - dc.prev_si == 1 and \
+            para_of(dc.prev_events[0].evidence[-1].start, dc.paragraphs) == s.para:
         before = dc.prev_events
     else:
         return []

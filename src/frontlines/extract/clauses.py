@@ -38,10 +38,24 @@ def habitual(verb, published) -> str | None:
     return None
 
 
+def title_case_headline(sent) -> bool:
+    """'Gaza Rescuers Say Children Among 20 Killed In Israeli Strikes': every word capitalised and no full
+    stop — the tagger reads such a line as one long name, so it is left to the article's own sentences."""
+    words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+    if len(words) < 5 or sent.text.rstrip().endswith((".", "!", "?", '"', "”")):
+        return False
+    return sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words)
+
+
 def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
     """The clauses of the sentence to code as events (none for an undated or background sentence)."""
     sent, when, out = s.sent, s.when, dc.out
     published = dc.document.meta.published
+    if title_case_headline(sent):
+        for trig in find_triggers(sent):
+            out.skipped.append({"sentence": sent.text, "trigger": trig.token.text,
+                                "why": "headline in title case: the article below reports it"})
+        return []
     clauses = []
     for trig in find_triggers(sent):
         why = is_irrealis(trig, sent) or habitual(trig.verb, published)

@@ -109,5 +109,5 @@ class Extractor:
             merge_sentence_events(dc, s, sent_events)
             self.actors.end_sentence(dc.actor_state, sent_events)
         events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated)
-        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped)
+        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped, dc.regional)
         return out

@@ -122,6 +122,8 @@ def frame_spans(doc: Doc) -> list[Span]:
             j = tok.i - 1
             start = None
             while j >= 0 and tok.i - j <= MAX_NAME_TOKENS and j not in taken:
+                if doc[j].lower_ == "of":
+                    break  # "the market of Wad Sabir village": the name starts after "of"
                 if _word(doc[j]) or (doc[j].text == "-" and j > 0) or (doc[j].lower_ in CONNECTORS and j < tok.i - 1):
                     if _word(doc[j]) or doc[j].lower_ in CONNECTORS:
                         start = j

@@ -27,6 +27,9 @@ def sentence_when(dc: DocContext, text: str, para: int) -> When | None:
     elif para in para_when:
         p = para_when[para]  # the paragraph's date, not this sentence's own
         when = When(p.day, p.precision, p.text, explicit=False)
+    elif dc.last_when is not None and published and 0 <= (published - dc.last_when.day).days <= 7:
+        # a sentence that says no day, after the lede has named one: that day, not the page's
+        when = When(dc.last_when.day, dc.last_when.precision, dc.last_when.text, explicit=False)
     elif published:
         when = When(published, 2, "publication date", explicit=False)
     return when

@@ -23,7 +23,7 @@ from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS
 REGION_CODES = {"ADM1", "ADM2", "ADM3", "RGN", "RGNE", "PCLI", "VAL", "PLN"}
 
 
-def _kind(ev: Event, gaz: Gazetteer, countries: set[str]) -> str:
+def _kind(ev: Event, gaz: Gazetteer, countries: set[str], regional_ids: set[str] = frozenset()) -> str:
     """'country', 'region' or 'place'."""
     place = gaz.get(ev.place_id)
     if place is not None and place.feature_code.startswith("PCL"):
@@ -36,6 +36,8 @@ def _kind(ev: Event, gaz: Gazetteer, countries: set[str]) -> str:
     # a region the text names ("the northern Hama countryside", "Gezira province"); a village the
     # gazetteer lacks, placed in its region for want of better, is still a place
     if place is not None and ((ev.geo_precision or 1) >= 3 or place.feature_code in REGION_CODES):
+        return "region"
+    if (ev.place_id or "").startswith("admin1:") or ev.event_id in regional_ids:
         return "region"
     return "place"
 
@@ -94,8 +96,10 @@ def fold_restatements(events: list[Event], published, undated: set[str] = frozen
     return keep
 
 
-def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict]) -> list[Event]:
-    kinds = {id(ev): _kind(ev, gaz, country_names) for ev in events}
+def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict],
+               regional_ids: set[str] = frozenset()) -> list[Event]:
+    """``regional_ids``: events whose place the text names as a region ("Borno State", "Tell Abyad area")."""
+    kinds = {id(ev): _kind(ev, gaz, country_names, regional_ids) for ev in events}
     keep: list[Event] = []
     by_sentence: dict[tuple, list[Event]] = defaultdict(list)
     for ev in events:
