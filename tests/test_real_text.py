@@ -287,3 +287,34 @@ def test_a_sentence_without_a_day_takes_the_lede_s(pipeline):
             "Witnesses said the fighters also looted the market of Wad Sabir village.")
     evs = events(pipeline, text, date(2024, 6, 7))
     assert {e.location: e.event_date for e in evs}["Wad Sabir"] == date(2024, 6, 5)
+
+
+# ---- who did it, from the rest of the article ---------------------------------------------------------
+def test_the_speaker_s_jets_struck(pipeline):
+    evs = events(pipeline, "The Israel Defense Forces announced that fighter jets had struck targets in the village "
+                           "of Kfar Tibna in Lebanon on Friday.", date(2024, 2, 14))
+    assert [e.actor1 for e in evs] == ["Military Forces of Israel"]
+
+
+def test_militants_in_a_report_about_one_group_are_that_group(pipeline):
+    text = ("Islamic State has grown bolder in the region. Islamic State claimed several raids this year.\n\n"
+            "More than 100 militants attacked the prison in the town of Umm Zelta in Syria on Friday.")
+    evs = events(pipeline, text)
+    assert [e.actor1 for e in evs] == ["Islamic State"]
+
+
+def test_the_next_sentence_names_who_did_it(pipeline):
+    text = ("More than 40 civilians were killed in an attack by a militia on the village of Bule in Ituri "
+            "province of Congo on Monday. The attack was carried out by CODECO, the United Nations said.")
+    evs = events(pipeline, text, date(2023, 6, 13))
+    assert [(e.actor1, e.sub_event_type) for e in evs] == [("Cooperative for the Development of Congo", "Attack")]
+
+
+def test_the_capital_named_by_its_country(pipeline):
+    evs = events(pipeline, "A suicide car bomb killed eight people in the Somali capital on Saturday.", date(2021, 9, 26))
+    assert [(e.location, e.country, e.sub_event_type) for e in evs] == [("Mogadishu", "Somalia", "Suicide bomb")]
+
+
+def test_a_soldier_killed_when_rockets_hit_his_base_died_in_a_shelling(pipeline):
+    evs = events(pipeline, "One soldier was killed after his base in the town of Kiryat Zelta in Israel was hit by rockets.")
+    assert [e.sub_event_type for e in evs] == ["Shelling/artillery/missile attack"]

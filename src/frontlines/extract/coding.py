@@ -154,6 +154,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                         break
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
         r.actor1 = _claimant(sent, actors, state)
+    if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS):
+        r.actor1 = _speaker(cl, actors, state)
     if r.actor1 is None and cl.subject is None and cl.trigger.token is cl.trigger.verb and not cl.passive:
         # a misparsed subject ("X and their mercenaries attacked ..." read as a reduced relative):
         # the nearest actor named before the verb, not the one who reports it
@@ -179,6 +181,26 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     return r
 
 
+FORCE_WORDS = {"jet", "warplane", "aircraft", "drone", "force", "troop", "soldier", "unit", "helicopter", "plane",
+               "fighter", "artillery", "navy", "army"}
+
+
+def _speaker(cl: Clause, actors, state) -> str | None:
+    """'The IDF announced that fighter jets had struck ...', 'the ministry said its forces captured ...':
+    unnamed forces reported by an actor are that actor's forces."""
+    verb = cl.trigger.verb
+    t = verb
+    for _ in range(3):
+        if t.dep_ in ("ccomp", "xcomp", "conj") and t.head.lemma_.lower() in SPEECH_VERBS:
+            subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return actors.token_actor(subj, state, strict=True) or actors.state_forces(
+                    " ".join(x.text for x in subj.subtree if x.dep_ != "det"))
+            return None
+        t = t.head
+    return None
+
+
 def _claimant(sent: Span, actors, state) -> str | None:
     """'ISIS claimed responsibility for the bombing': the claimant carried it out."""
     for tok in sent:
@@ -201,6 +223,9 @@ def _weapon_class(cl: Clause) -> str | None:
     noun = cause_noun(cl)
     if noun is not None and nouns[noun.lemma_.lower()] in ("airstrike", "shell", "explode"):
         return nouns[noun.lemma_.lower()]
+    for t in cl.trigger.verb.sent:  # "a soldier was killed after their base was hit by rockets"
+        if t.dep_ == "pobj" and t.head.lower_ == "by" and nouns.get(t.lemma_.lower()) in ("airstrike", "shell", "explode"):
+            return nouns[t.lemma_.lower()]
     return None
 
 
@@ -357,7 +382,8 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if cls == "kill":
         noun = cause_noun(cl)
-        if noun is not None and triggers()["nouns"][noun.lemma_.lower()] == "clash":
+        if noun is not None and triggers()["nouns"][noun.lemma_.lower()] == "clash" and \
+                not any(t.lemma_.lower() in VICTIM_WORDS for t in cl.tokens if t.dep_ in ("nsubjpass", "dobj")):
             return "Battles", "Armed clash"  # "13 people were killed in fighting between armed groups"
         # ACLED: victims not reported as fighters are civilians
         if r.civilians or not _victims_are_combatants(cl):

@@ -13,7 +13,8 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from ..places.countries import by_demonym, by_name
+from ..places.admin1 import countries_of_division
+from ..places.countries import by_demonym, by_name, country
 from ..places.resolve import PlaceContext
 
 # how much each kind of clue counts
@@ -22,6 +23,8 @@ W_NAMED = 2.0      # the country named outright
 W_DEMONYM = 0.5    # a state adjective: often a foreign actor ("Turkish drones" in Syria)
 W_ACTOR = 0.5      # a registry actor of that country
 SHORT_FORMS = {"US", "UK"}
+# a short name reports use for two countries
+AMBIGUOUS = {"Congo": ("CD", "CG")}
 
 
 def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: dict[int, str] | None = None) -> Counter:
@@ -44,8 +47,17 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
                 continue  # "KP", "NE": initials, not country codes
             c = by_name(text)
             w = W_NAMED
+            if c is None and n <= 3 and span[0].ent_type_ in ("PLACE", "GPE", "LOC"):
+                ccs = countries_of_division(text)  # "Ituri", "Borno State": a province of one country
+                if len(ccs) == 1:
+                    c, w = country(next(iter(ccs))), W_PLACE
             if c is None and n == 1:
                 c, w = by_demonym(text), W_DEMONYM
+            if text in AMBIGUOUS:
+                for cc in AMBIGUOUS[text]:
+                    votes[cc] += W_PLACE  # "Congo": either Congo; the places decide
+                i += n - 1
+                break
             if c is not None:
                 votes[c.iso2] += w
                 if w == W_NAMED:

@@ -69,6 +69,9 @@ def absorb(kept: Event, new: Event) -> None:
             not new.actor1.startswith("Unidentified") or kept.actor1.startswith("Unidentified")):
         kept.event_type, kept.sub_event_type = new.event_type, new.sub_event_type
         kept.actor1, kept.inter1 = new.actor1, new.inter1
+    if kept.actor1.startswith("Unidentified") and new.actor1 and not new.actor1.startswith("Unidentified"):
+        # "The attack was carried out by CODECO": the next report names who did it
+        kept.actor1, kept.inter1 = new.actor1, new.inter1
     for e in new.evidence:
         if all(e.start != k.start for k in kept.evidence):
             kept.evidence.append(e)

@@ -134,7 +134,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 governed, head = head.head, head.head.head
             tok_dep = governed.dep_
             head_lemma = lemma_of(head, set(lex["light_verbs"]) | set(lex["event_subject_verbs"]))
-            if tok_dep in ("dobj", "pobj") and head_lemma in lex["light_verbs"] and head.i not in seen:
+            if (tok_dep in ("dobj", "pobj") or (tok_dep == "nsubjpass" and head_lemma in ("carry", "conduct", "launch",
+                                                                                       "stage", "mount")))\
+                    and head_lemma in lex["light_verbs"] and head.i not in seen:  # also "the attack was carried out by X"
                 if head_lemma in ("repel", "repulse", "thwart"):
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from ..names import fold
-from ..places.countries import by_name
+from ..places.countries import by_demonym, by_name
 from .context import Resources
 
 
@@ -58,6 +58,11 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             is_place = True  # "the brigade had retaken Blahodatne": a gazetteer name the tagger called a person
         if is_place and dateline(tok):
             continue  # "KYIV (AP) —", "Erbil:": where the report was filed, not where anything happened
+        cap = capital_of(tok)
+        if cap is not None and not any(pm.start == tok.idx for pm in out):
+            # "the Somali capital", "the capital of Sudan", "Ukraine's capital": the country's capital
+            out.append(PlaceMention(tok, cap, "city", None, tok.idx, tok.idx + len(tok.text)))
+            continue
         landmark = landmark_span(res, tok)
         if landmark is not None and not any(pm.start == landmark.start_char for pm in out):
             out.append(PlaceMention(tok, landmark.text, tok.lemma_.lower(), None,
@@ -158,6 +163,24 @@ def known_name(res: Resources, tok: Token) -> bool:
 SUFFIX_FEATURES = {"area", "district", "province", "region", "state", "county", "township", "governorate",
                    "subdistrict", "prefecture", "municipality", "village", "town", "city", "camp", "neighbourhood",
                    "neighborhood"}
+
+
+def capital_of(tok: Token) -> str | None:
+    """The capital a 'capital' token names by its country: 'the Somali capital', 'the capital of Sudan',
+    'Ukraine's capital'."""
+    if tok.lemma_.lower() != "capital" or tok.pos_ != "NOUN":
+        return None
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            ctry = by_demonym(c.text) or by_name(c.text)
+            if ctry is not None and ctry.capital:
+                return ctry.capital
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                ctry = by_name(g.text) if g.dep_ == "pobj" else None
+                if ctry is not None and ctry.capital:
+                    return ctry.capital
+    return None
 
 
 def actor_fragment(res: Resources, sent: Span, span: Span) -> bool:

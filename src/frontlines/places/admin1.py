@@ -72,3 +72,16 @@ def division(name: str, country_code: str | None) -> Division | None:
         return None
     lat, lon = _points().get(code, (None, None))
     return Division(code, _read_admin1()[code], country_code, lat, lon)
+
+
+@lru_cache(maxsize=1)
+def _countries_by_name() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for (cc, key) in _index():
+        out.setdefault(key, set()).add(cc)
+    return out
+
+
+def countries_of_division(name: str) -> set[str]:
+    """The countries with a first-level division of this name ("Ituri" -> {"CD"}, "Borno" -> {"NG"})."""
+    return _countries_by_name().get(_key(name), set())

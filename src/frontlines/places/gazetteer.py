@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from .. import names as _names_module
 from ..names import fold
 from ..records import Place
-from .countries import country_names
+from .countries import by_demonym, country_names
 
 COUNTRIES = country_names()  # iso2 -> ACLED country name, from data/places/countries.tsv
 
@@ -406,6 +406,7 @@ class Gazetteer:
                     continue  # their curated names are above
                 for n in {name if name.isascii() else asciiname, *_admin1_short(asciiname)}:
                     if len(n) >= 4 and n.lower() not in STOP_WORDS and n.lower() not in _GENERIC_ADMIN1 \
+                            and by_demonym(n) is None \
                             and n[:1].isupper():
                         yield n, f"admin1:{code}"
 
