@@ -318,3 +318,24 @@ def test_the_capital_named_by_its_country(pipeline):
 def test_a_soldier_killed_when_rockets_hit_his_base_died_in_a_shelling(pipeline):
     evs = events(pipeline, "One soldier was killed after his base in the town of Kiryat Zelta in Israel was hit by rockets.")
     assert [e.sub_event_type for e in evs] == ["Shelling/artillery/missile attack"]
+
+
+# ---- places named before; a withdrawal and an entry ---------------------------------------------------
+def test_the_two_towns_are_the_towns_just_named(pipeline):
+    text = ("Syrian government forces reached the towns of Umm Zelta and Kafr Zita on Thursday. "
+            "On Friday they captured the two towns after heavy fighting.")
+    evs = events(pipeline, text)
+    taken = {e.location for e in evs if e.sub_event_type == "Government regains territory"}
+    assert taken == {"Umm Zelta", "Kafr Zita"}
+
+
+def test_a_withdrawal_and_the_other_side_s_entry_are_a_transfer_to_it(pipeline):
+    text = ("Tigrayan fighters seized the town of Wurgesa on Saturday, the group said. "
+            "Residents of Wurgesa saw Ethiopian soldiers withdraw from the town on Saturday.")
+    evs = [e for e in events(pipeline, text, date(2021, 10, 31)) if e.location == "Wurgesa"]
+    assert [e.sub_event_type for e in evs] == ["Non-state actor overtakes territory"]
+
+
+def test_rebels_in_another_war_are_not_a_syrian_group(pipeline):
+    evs = events(pipeline, "Rebels seized the town of Wurgesa in Ethiopia on Saturday.", date(2021, 10, 31))
+    assert evs and all("Syria" not in e.actor1 and e.actor1 != "Free Syrian Army" for e in evs)

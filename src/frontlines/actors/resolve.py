@@ -157,11 +157,20 @@ class ActorResolver:
                             state.tok_actor[t.i] = aid
                             state.mentions.append((t.i, aid))
 
-    def end_sentence(self, state: DocState, events) -> None:
+    def end_sentence(self, state: DocState, events, sent=None) -> None:
+        """The actor a later 'they' or 'the group' stands for: the last event's actor, else the sentence's
+        subject when it names an actor ("Government forces reached X. On Friday they captured it.")."""
         for ev in events:
             aid = self.id_for_name(ev.actor1)
             if aid:
                 state.last_subject = aid
+        if not events and sent is not None:
+            for tok in sent:
+                if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.lower_ not in PRONOUNS:
+                    aid = self.token_actor(tok, state, strict=True)
+                    if aid:
+                        state.last_subject = aid
+                        break
 
     # ------------------------------------------------------------------------------------
     def token_actor(self, tok: Token | None, state: DocState, strict: bool = False) -> str | None:
@@ -228,10 +237,10 @@ class ActorResolver:
             pick = self._nearest(cands, tok.i, state)
             if pick:
                 return pick
-            if state.country and len(cands) > 1:
-                # "the insurgents" in a Mozambique report: the actors of the article's country first
-                home = [c for c in cands if getattr(self.registry.get(c), 'country', '') == state.country]
-                cands = home or cands
+            if state.country:
+                # "the insurgents" in a Mozambique report: an actor of the article's country, never a
+                # group of another war by default ("rebels" in Ethiopia are not the Free Syrian Army)
+                cands = [c for c in cands if getattr(self.registry.get(c), "country", "") == state.country]
             if len(cands) == 1:
                 return cands[0]
             if strict:

@@ -154,7 +154,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                         break
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
         r.actor1 = _claimant(sent, actors, state)
-    if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS):
+    if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS
+                                                 or cl.subject.lower_ in ("they", "we", "it")):
         r.actor1 = _speaker(cl, actors, state)
     if r.actor1 is None and cl.subject is None and cl.trigger.token is cl.trigger.verb and not cl.passive:
         # a misparsed subject ("X and their mercenaries attacked ..." read as a reduced relative):

@@ -69,6 +69,11 @@ def absorb(kept: Event, new: Event) -> None:
             not new.actor1.startswith("Unidentified") or kept.actor1.startswith("Unidentified")):
         kept.event_type, kept.sub_event_type = new.event_type, new.sub_event_type
         kept.actor1, kept.inter1 = new.actor1, new.inter1
+    if kept.sub_event_type == "Change to group/activity" and new.territorial:
+        # "soldiers retreated from the town" and "the rebels seized the town": a transfer of territory to
+        # the side that entered, not a change of activity
+        for f in ("event_type", "sub_event_type", "actor1", "inter1", "actor2", "inter2", "interaction", "territorial"):
+            setattr(kept, f, getattr(new, f))
     if kept.actor1.startswith("Unidentified") and new.actor1 and not new.actor1.startswith("Unidentified"):
         # "The attack was carried out by CODECO": the next report names who did it
         kept.actor1, kept.inter1 = new.actor1, new.inter1

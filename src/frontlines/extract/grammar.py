@@ -61,7 +61,7 @@ def lemma_of(tok: Token, known) -> str:
         if w.endswith(cut) and w[: -len(cut)] + add in known:
             return w[: -len(cut)] + add
     if len(lemma) >= 8:  # a typo in a long verb ("assasinated"): one letter off a known lemma
-        hit = process.extractOne(lemma, list(known), scorer=fuzz.ratio, score_cutoff=90)
+        hit = process.extractOne(lemma, sorted(known), scorer=fuzz.ratio, score_cutoff=90)
         if hit:
             return hit[0]
     return lemma
