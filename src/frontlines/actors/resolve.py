@@ -193,7 +193,8 @@ class ActorResolver:
         np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
         # "fighters of the Zenki Movement", "Ahrar al-Sham groups", "HTS's fighters"
         for t in np:
-            if t.i in state.tok_actor and t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos"):
+            if t.i in state.tok_actor and (t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos")
+                                           or t.dep_ == "det" and t.ent_type_ == "ACTOR"):  # "Al Shabaab fighters"
                 return state.tok_actor[t.i]
         lemmas = {t.lemma_.lower() for t in np}
         phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")

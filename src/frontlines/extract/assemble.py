@@ -21,7 +21,8 @@ from .event_places import event_places, resolve_place
 from .place_mentions import regional
 from .grammar import Clause
 from .roles_step import clause_roles
-from .timex import When, find_when
+from .sentence_dates import clause_when
+from .timex import When
 
 
 def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
@@ -85,37 +86,6 @@ def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Claus
     return out
 
 
-def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
-    """A sentence with two dates ("claimed on Tuesday an attack late on Sunday"): the one in the
-    event's own words — the event noun's phrase or the verb's clause — dates it."""
-    if s.when is None or not s.when.explicit:
-        return s.when
-    dates = [e for e in s.sent.ents if e.label_ == "DATE"]
-    trig = cl.trigger.token
-    toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
-    if not dates or not toks:
-        return s.when
-    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-    own = find_when(s.sent.doc[lo:hi + 1].text, dc.document.meta.published)
-    if own:
-        return own
-    inside = {t.i for t in toks}
-    verb = cl.trigger.verb
-
-    def subordinate(e) -> bool:  # the date sits in a clause of its own ("which troops entered last week")
-        return any(a.dep_ in ("relcl", "advcl", "acl") and a.i != verb.i and verb not in a.ancestors
-                   for a in [e.root, *e.root.ancestors] if a.pos_ in ("VERB", "AUX"))
-    if cl.trigger.token is verb and all(e.root.i not in inside and subordinate(e) for e in dates):
-        # "captured X, near Y, which troops entered last week": the date is the relative clause's
-        fallback = s.context_when
-        published = dc.document.meta.published
-        if fallback is not None:
-            return When(fallback.day, fallback.precision, fallback.text, explicit=False)
-        if published:
-            return When(published, 2, "publication date", explicit=False)
-    return s.when
-
-
 def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,
                ev_type: str, sub: str, article_country: str | None = None) -> Event:
     reg = res.actors.registry
@@ -142,7 +112,7 @@ def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles
         assoc_actor_2="; ".join(reg.name(a) for a in roles.assoc2 if reg.name(a)),
         interaction=coding.interaction(inter1, inter2),
         civilian_targeting="Civilian targeting" if ev_type == "Violence against civilians" else "",
-        location=rp.location, admin1=rp.admin1, admin2=rp.admin2, country=rp.country or "",
+        location=rp.location, admin1=rp.admin1, admin2=rp.admin2, country=country,
         latitude=rp.latitude, longitude=rp.longitude, geo_precision=rp.geo_precision, place_id=rp.place_id,
         source="; ".join(dict.fromkeys(src)), notes=coding.notes(when, actor1, cl, rp, actor2, sub, roles.actor2_inferred),
         confidence=round(min(conf, 0.95), 2),

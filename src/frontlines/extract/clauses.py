@@ -11,6 +11,7 @@ import re
 
 from .context import DocContext, SentenceContext
 from .grammar import Clause, build_clause, find_triggers, is_irrealis
+from .sentence_dates import clause_when
 
 # a report's past events older than this are background, not news: they are not coded again
 BACKGROUND_DAYS = 60
@@ -63,13 +64,19 @@ def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
             out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
             continue
         clauses.append(build_clause(trig))
-    background = bool(when and published and (published - when.day).days > BACKGROUND_DAYS)
     if when is None:
-        why = "no date: the page has no publication date"
-    elif background:
-        why = f"background: dated {when.text!r}, long before the report"
-    else:
-        return clauses
+        for cl in clauses:
+            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+                                "why": "no date: the page has no publication date"})
+        return []
+    kept = []
     for cl in clauses:
-        out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": why})
-    return []
+        # the clause's own date: "X is the first town seized ... after the junta ousted the government in
+        # February 2021" — the year belongs to the ousting, not to the seizure
+        own = clause_when(dc, s, cl)
+        if published and (published - own.day).days > BACKGROUND_DAYS:
+            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+                                "why": f"background: dated {own.text!r}, long before the report"})
+        else:
+            kept.append(cl)
+    return kept

@@ -42,11 +42,19 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         arp = resolve(res, dc, s, anchor[0])
         if arp.place_id:
             situating.append((arp, anchor[1]))
-    situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and
+    situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and not is_country(o) and
                   (o.region_text or (orp.geo_precision or 1) >= 2 or o.feature in ("valley", "plain"))]
     if rp.place_id and rp.latitude is not None:
         # the place must lie where the sentence says: in the named governorate/region or near the anchor
         near = next((r for r, _ in situating if r.admin1 and r.latitude is not None), None)
+        if near is not None and near.admin1 != rp.admin1:
+            # "X, Y and Z in Latakia province": the namesake in the province the sentence names
+            inside = [p for _, p in res.places.rank(pm.name, ctx, pm.feature) if p.admin1 == near.admin1]
+            if inside:
+                p = inside[0]
+                rp = rp.model_copy(update={"place_id": p.id, "latitude": p.latitude, "longitude": p.longitude,
+                                           "admin1": p.admin1, "admin2": p.admin2, "country": p.country,
+                                           "note": f"the {pm.name} in {near.location}, as the sentence says"})
         dist = km((rp.latitude, rp.longitude), (near.latitude, near.longitude)) if near is not None else 0.0
         if near is not None and dist > 80 and near.admin1 != rp.admin1:
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
@@ -65,6 +73,7 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         home = COUNTRIES.get(ctx.country_code or "", "")
         fallback = situating + [(orp, f"near {orp.location}, named in the same sentence") for o, orp in resolved
                                 if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text
+                                and not is_country(o)
                                 and not stray_namesake(res, orp, ctx) and (not home or orp.country == home)]
         if para_region is not None and para_region.place_id:
             fallback.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
@@ -124,7 +133,7 @@ def _far_from_sentence(rp: ResolvedPlace, resolved) -> bool:
     """'the village of Ablah, on the outskirts of al-Bab': a small namesake more than 80 km from every
     precisely known place the same sentence names is not the place meant."""
     towns = [orp for o, orp in resolved if orp.place_id and orp.latitude is not None and (orp.geo_precision or 1) == 1
-             and not o.region_text and orp.place_id != rp.place_id]
+             and not o.region_text and orp.place_id != rp.place_id and not is_country(o)]
     if not towns or (rp.geo_precision or 1) != 1:
         return False
     return all(km((rp.latitude, rp.longitude), (t.latitude, t.longitude)) > FAR_KM for t in towns)

@@ -56,6 +56,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             is_place = True  # "killed in Bayt Nura": a name no model labelled (or called a person), where a place stands
         if not is_place and known_name(res, tok):
             is_place = True  # "the brigade had retaken Blahodatne": a gazetteer name the tagger called a person
+        if is_place and by_demonym(tok.text) is not None and len(tok.text.split()) == 1:
+            continue  # "Iraqi": a demonym, not a place
         if is_place and dateline(tok):
             continue  # "KYIV (AP) —", "Erbil:": where the report was filed, not where anything happened
         cap = capital_of(tok)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from anyascii import anyascii
+
 from ..names import fold
 from .countries import country
 from .gazetteer import _read_admin1
@@ -28,8 +30,13 @@ class Division:
     longitude: float | None
 
 
+# French and Portuguese compass words in division names ("Nord-Kivu" is reported as "North Kivu")
+COMPASS = {"nord": "north", "sud": "south", "est": "east", "ouest": "west", "centre": "central", "norte": "north",
+           "sul": "south", "leste": "east", "oeste": "west", "haut": "upper", "bas": "lower", "extreme": "far"}
+
+
 def _key(name: str) -> str:
-    words = [w for w in name.lower().replace("-", " ").split() if w not in GENERIC_WORDS]
+    words = [COMPASS.get(w, w) for w in anyascii(name).lower().replace("-", " ").split() if w not in GENERIC_WORDS]
     return fold(" ".join(words))
 
 
@@ -60,7 +67,21 @@ def _index() -> dict[tuple[str, str], str]:
         key = _key(name)
         if key:
             out.setdefault((cc, key), code)
+    for code, name in _outline_names().items():  # the outlines' own (English) names
+        key = _key(name)
+        if key:
+            out.setdefault((code.split(".")[0], key), code)
     return out
+
+
+@lru_cache(maxsize=1)
+def _outline_names() -> dict[str, str]:
+    path = resources.files("frontlines.data.places").joinpath("world_admin1.geojson")
+    if not path.is_file():
+        return {}
+    return {f["properties"]["geonames_admin1"]: f["properties"]["name"]
+            for f in json.loads(path.read_text(encoding="utf-8")).get("features", [])
+            if (f.get("properties") or {}).get("geonames_admin1") and f["properties"].get("name")}
 
 
 def division(name: str, country_code: str | None) -> Division | None:
@@ -71,7 +92,8 @@ def division(name: str, country_code: str | None) -> Division | None:
     if code is None:
         return None
     lat, lon = _points().get(code, (None, None))
-    return Division(code, _read_admin1()[code], country_code, lat, lon)
+    # the outline's English name ("North Kivu") as reports and ACLED write it, else GeoNames' ("Nord-Kivu")
+    return Division(code, _outline_names().get(code) or _read_admin1()[code], country_code, lat, lon)
 
 
 @lru_cache(maxsize=1)
