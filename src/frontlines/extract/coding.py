@@ -157,7 +157,7 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS
                                                  or cl.subject.lower_ in ("they", "we", "it")):
         r.actor1 = _speaker(cl, actors, state)
-    if r.actor1 is None and cl.subject is None and cl.trigger.token is cl.trigger.verb and not cl.passive:
+    if r.actor1 is None and cl.subject is None and cl.trigger.verb.pos_ in ("VERB", "AUX") and not cl.passive:
         # a misparsed subject ("X and their mercenaries attacked ..." read as a reduced relative):
         # the nearest actor named before the verb, not the one who reports it
         for t in reversed(list(sent.doc[sent.start:cl.trigger.verb.i])):

@@ -221,13 +221,18 @@ def regional(res: Resources, pm: PlaceMention) -> bool:
                                for p in exact)
 
 
+# "the Army base", "a Military hospital": a kind of landmark, not its name
+GENERIC_LANDMARK_WORDS = {"army", "military", "police", "air", "naval", "navy", "government", "rebel", "security",
+                          "main", "new", "old", "central", "local", "state", "federal", "national", "regional"}
+
+
 def landmark_span(res: Resources, tok: Token) -> Span | None:
     """'the Salba hill', 'the 111th Regiment base', 'Tabqa dam': a feature noun named by its modifiers."""
     if tok.lemma_.lower() not in res.cue["landmark_words"] or tok.ent_type_ == "PLACE":
         return None
     mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nummod") and
             (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE")
-            and not nationality(c, res.actors.registry)]
+            and not nationality(c, res.actors.registry) and c.lower_ not in GENERIC_LANDMARK_WORDS]
     if not mods:
         return None
     return tok.doc[min(m.left_edge.i for m in mods):tok.i + 1]

@@ -16,6 +16,7 @@ from collections import defaultdict
 
 from ..names import fold
 from ..places.gazetteer import Gazetteer
+from ..places.countries import by_name
 from ..places.resolve import km
 from ..records import Event
 from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS
@@ -28,6 +29,8 @@ def _kind(ev: Event, gaz: Gazetteer, countries: set[str], regional_ids: set[str]
     place = gaz.get(ev.place_id)
     if place is not None and place.feature_code.startswith("PCL"):
         return "country"
+    if by_name(ev.location) is not None:
+        return "country"  # "Niger Republic", "the DRC"
     words = fold(ev.location).split()
     # "Syria", "eastern Syria", "north-eastern Syria", "the south of Lebanon"
     if words and (" ".join(words) in countries or (len(words) <= 4 and (words[-1] in countries or
