@@ -339,3 +339,13 @@ def test_a_withdrawal_and_the_other_side_s_entry_are_a_transfer_to_it(pipeline):
 def test_rebels_in_another_war_are_not_a_syrian_group(pipeline):
     evs = events(pipeline, "Rebels seized the town of Wurgesa in Ethiopia on Saturday.", date(2021, 10, 31))
     assert evs and all("Syria" not in e.actor1 and e.actor1 != "Free Syrian Army" for e in evs)
+
+
+def test_sources_indicating_are_reporting(pipeline):
+    evs = events(pipeline, "The sources indicated that pro-Iranian militias withdrew from the town of Kafr Zita on Friday.")
+    assert [e.location for e in evs] == ["Kafr Zita"]
+
+
+def test_a_finding_that_suggests_is_speculation(pipeline):
+    ex = pipeline.extract(doc_from_text("The satellite images suggest that militias withdrew from the town of Kafr Zita."))
+    assert ex.events == [] and any("speculation" in s["why"] for s in ex.skipped)

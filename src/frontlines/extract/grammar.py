@@ -263,6 +263,11 @@ def path_up(tok: Token, stop: Token) -> list[Token]:
     return out
 
 
+def _reported_by_source(verb: Token, cue) -> bool:
+    """'The sources indicated that ...': a source indicating is a source reporting, not a hint."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in cue["source_nouns"] for c in verb.children)
+
+
 def is_irrealis(trig: Trigger, sent: Span) -> str | None:
     """Why the event did not (yet) happen, or None when it is reported as fact."""
     cue = cues()
@@ -286,8 +291,7 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
             return f"planned ({t.text})"
         if i > 0 and lemma in cue["denial_verbs"]:
             return f"denied ({t.text})"
-        if i > 0 and lemma in cue["speculative_verbs"] and t.dep_ not in ("ROOT",) or \
-                (i > 0 and lemma in cue["speculative_verbs"]):
+        if i > 0 and lemma in cue["speculative_verbs"] and not _reported_by_source(t, cue):
             return f"speculation ({t.text})"
         for c in t.children:
             if c.dep_ in ("aux", "auxpass") and c.lower_ in cue["irrealis_aux"] and (i == 0 or t.pos_ in ("VERB", "AUX")):
