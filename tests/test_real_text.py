@@ -349,3 +349,29 @@ def test_sources_indicating_are_reporting(pipeline):
 def test_a_finding_that_suggests_is_speculation(pipeline):
     ex = pipeline.extract(doc_from_text("The satellite images suggest that militias withdrew from the town of Kafr Zita."))
     assert ex.events == [] and any("speculation" in s["why"] for s in ex.skipped)
+
+
+@pytest.fixture(scope="module")
+def village_pipeline():
+    """A pipeline whose gazetteer knows a village named like a person, as a loaded country dump does."""
+    from frontlines.pipeline import Pipeline
+    from frontlines.records import Place
+    return Pipeline(extra_places=[Place(id="test:1", name="Abu Bakr", latitude=36.2, longitude=37.1,
+                                        feature_class="P", feature_code="PPL", country_code="SY", country="Syria",
+                                        admin1="Aleppo", source="test dump")])
+
+
+def _places(pipe, text):
+    return [m.text for m in pipe.extract(doc_from_text(text)).mentions if m.kind == "place"]
+
+
+def test_a_village_named_like_a_person_is_still_a_village(village_pipeline):
+    assert "Abu Bakr" in _places(village_pipeline, "Government forces shelled the village of Abu Bakr on Friday.")
+
+
+@pytest.mark.parametrize("text", [
+    "The fighters were led by Saif Abu Bakr, the group said on Friday.",
+    "Among the dead was Abu Bakr, a coroner at the local hospital, rescuers said on Friday.",
+])
+def test_a_person_who_shares_a_village_s_name_is_no_place(village_pipeline, text):
+    assert all("Abu Bakr" not in p for p in _places(village_pipeline, text))

@@ -97,6 +97,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             continue  # "The Associated Press", "Channels TV": an outlet
         if actor_fragment(res, sent, span):
             continue  # "al-Sham" of a misspelt "Hayyat Tahrir al-Sham": part of a group's name
+        if person_name(sent, span):
+            continue  # "led by Saif Abu Bakr", "Jihad Berro, a coroner": a person who shares a village's name
         region, near = None, None
         after = sent.doc[span.end] if span.end < sent.end else None
         if feature is None and after is not None and after.lower_ in SUFFIX_FEATURES:
@@ -183,6 +185,26 @@ def capital_of(tok: Token) -> str | None:
                 if ctry is not None and ctry.capital:
                     return ctry.capital
     return None
+
+
+PERSON_NOUNS = {"coroner", "activist", "commander", "leader", "doctor", "journalist", "spokesman", "spokesperson",
+                "official", "resident", "director", "governor", "minister", "head", "member", "fighter", "mayor",
+                "colonel", "general", "officer", "lawyer", "sheikh", "son", "daughter", "brother", "father", "man",
+                "woman", "nurse", "teacher", "farmer", "photographer", "reporter", "correspondent", "chief"}
+
+
+def person_name(sent: Span, span: Span) -> bool:
+    """A place-named span that is a person: a capitalised given name before it ("Saif Abu Bakr") or an
+    appositive person after it ("Jihad Berro, a coroner")."""
+    doc = sent.doc
+    prev = doc[span.start - 1] if span.start > sent.start else None
+    if prev is not None and prev.text[:1].isupper() and prev.pos_ == "PROPN" and prev.ent_type_ not in ("PLACE", "GPE") \
+            and prev.lower_ not in {"al", "el"} and prev.i > sent.start:
+        return True
+    if span.end < sent.end and doc[span.end].text == "," and span.end + 2 < sent.end and \
+            doc[span.end + 1].lower_ in ("a", "an", "the") and doc[span.end + 2].lemma_.lower() in PERSON_NOUNS:
+        return True
+    return False
 
 
 def actor_fragment(res: Resources, sent: Span, span: Span) -> bool:
