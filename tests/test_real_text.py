@@ -375,3 +375,15 @@ def test_a_village_named_like_a_person_is_still_a_village(village_pipeline):
 ])
 def test_a_person_who_shares_a_village_s_name_is_no_place(village_pipeline, text):
     assert all("Abu Bakr" not in p for p in _places(village_pipeline, text))
+
+
+def test_invaded_and_engaged(pipeline):
+    text = ("Bandits invaded the Dan Kade community of Zamfara State in Nigeria on Friday. "
+            "The bandits were engaged by Nigerian troops in a fierce gun battle in Dan Kade.")
+    evs = events(pipeline, text, date(2023, 9, 23))
+    assert {e.location for e in evs} == {"Dan Kade"}
+    assert "Military Forces of Nigeria" in {e.actor1 for e in evs} | {e.actor2 for e in evs}
+
+
+def test_a_verb_used_as_an_adjective_is_no_event(pipeline):
+    assert events(pipeline, "The region borders the jihadist-invaded nations of Mali and Burkina Faso.") == []

@@ -53,6 +53,8 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             place = res.places.gaz.get(rp.place_id)
             if place is not None and rp.geo_precision == 1:
                 dc.place_context.note(place)
+            elif rp.place_id.startswith("admin1:") and rp.admin1:
+                dc.place_context.admin1[rp.admin1] += 1  # "Zamfara State": its villages rank first
         when = clause_when(dc, s, cl)
         events.append(make_event(res, dc.document, sent, cl, roles, rp, when, ev_type, sub,
                                  COUNTRIES.get(dc.country or "")))

@@ -76,7 +76,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
         if tok.ent_type_ in ("ACTOR", "PLACE"):
             continue
         lemma = lemma_of(tok, lex["verbs"]) if tok.pos_ in ("VERB", "AUX") else tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB")):
+        if (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")) and tok.dep_ != "amod":  # not "jihadist-invaded nations"
             spec = lex["verbs"].get(lemma)
             # "took control of", "imposed full control over": a light verb with "control"
             if lemma in lex["control_verbs"] and any(c.dep_ == "dobj" and c.lemma_ in lex["control_nouns"]

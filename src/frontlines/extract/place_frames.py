@@ -118,7 +118,8 @@ def frame_spans(doc: Doc) -> list[Span]:
             if len(items) >= 3 or (len(items) == 2 and joined):
                 out += [Span(doc, a, b, label="PLACE") for a, b in items]
         # "Nyaung Kone village", "Pale Township", "Borno State": a name and its feature noun
-        elif low in suffix_nouns and tok.i > 0 and tok.i - 1 not in taken:
+        # (also "the Sabon-Gida community of the Bungudu area": a feature noun can do both)
+        if low in suffix_nouns and tok.i > 0 and tok.i - 1 not in taken:
             j = tok.i - 1
             start = None
             while j >= 0 and tok.i - j <= MAX_NAME_TOKENS and j not in taken:

@@ -93,6 +93,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             if any(pm.start == span.start_char for pm in out):
                 continue
         name = span.text
+        if name.split() and name.split()[-1].lower() in ("of", "the", "and", "in"):
+            continue  # "the Federal University of": an institution cut off before its town
         if {w.lower() for w in name.split()} & res.cue["media_words"]:
             continue  # "The Associated Press", "Channels TV": an outlet
         if actor_fragment(res, sent, span):
@@ -166,7 +168,7 @@ def known_name(res: Resources, tok: Token) -> bool:
 
 SUFFIX_FEATURES = {"area", "district", "province", "region", "state", "county", "township", "governorate",
                    "subdistrict", "prefecture", "municipality", "village", "town", "city", "camp", "neighbourhood",
-                   "neighborhood"}
+                   "neighborhood", "community"}
 
 
 def capital_of(tok: Token) -> str | None:
