@@ -185,7 +185,9 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                 owner = t.head
                 if owner.i in by_tok and owner.i != pm.token.i or (
                         owner.lemma_.lower() in feats and any(c.lower_ == "of" and any(g.i in by_tok for g in c.children)
-                                                              for c in owner.children)):
+                                                              for c in owner.children)) or (
+                        owner.lemma_.lower() in feats and any(c.i in by_tok and c.dep_ in ("compound", "amod", "nmod")
+                                                              for c in owner.children)):  # "Dibis town in Kirkuk"
                     role = "container"
                     break
                 role = w

@@ -151,6 +151,9 @@ def dateline(tok: Token) -> bool:
     return nxt[0].text == "(" and len(nxt) > 1 and nxt[1].lower_ in AGENCIES
 
 
+SPEECH = {"tell", "say", "inform", "brief", "quote", "cite", "report", "contact", "ask", "interview"}
+
+
 def known_name(res: Resources, tok: Token) -> bool:
     """A proper noun in a place's position (after in/near/to/from, or the object of a capture) that the
     gazetteer knows exactly and that is not a registry actor or a person the tagger is sure of."""
@@ -159,8 +162,8 @@ def known_name(res: Resources, tok: Token) -> bool:
         return False
     if not (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "at", "into", "from", "outside", "around",
                                                       "toward", "towards", "on")
-            or tok.dep_ == "dobj" and tok.head.pos_ == "VERB"):
-        return False
+            or tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in SPEECH):
+        return False  # "told Rudaw": whom someone spoke to
     if tok.ent_type_ == "PERSON" and (tok.ent_iob_ != "B" or len(tok.text.split()) > 1):
         return False
     return bool(res.places.gaz.exact(tok.text))
