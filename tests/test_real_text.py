@@ -388,8 +388,3 @@ def test_invaded_and_engaged(pipeline):
 def test_a_verb_used_as_an_adjective_is_no_event(pipeline):
     assert events(pipeline, "The region borders the jihadist-invaded nations of Mali and Burkina Faso.") == []
 
-
-def test_a_town_in_its_province_is_one_event_at_the_town(pipeline):
-    evs = events(pipeline, "Islamic State militants attacked Hawija town in Kirkuk on Tuesday, killing two soldiers.",
-                 date(2021, 12, 8))
-    assert [e.location for e in evs] == ["Hawija"]
