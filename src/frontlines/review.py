@@ -20,6 +20,7 @@ import yaml
 from anyascii import anyascii
 
 from .records import Event, Place
+from .acled_codes import interaction
 
 EDITABLE = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "latitude",
             "longitude", "fatalities", "notes")
@@ -47,13 +48,6 @@ def _canonical(value: str, choices) -> str | None:
     return next((c for c in choices if c.lower() == value.strip().lower()), None)
 
 
-def _interaction(i1: int | None, i2: int | None) -> int | None:
-    if i1 is None:
-        return None
-    if i2 is None:
-        return i1 * 10
-    a, b = sorted((i1, i2))
-    return a * 10 + b
 
 
 def check_correction(ev: Event, field: str, value: str, *, registry=None,
@@ -109,7 +103,7 @@ def check_correction(ev: Event, field: str, value: str, *, registry=None,
         if not v:
             if field == "actor1":
                 raise ReviewError("actor1 cannot be empty")
-            return [(field, ""), ("inter2", ""), ("interaction", _text(_interaction(ev.inter1, None)))]
+            return [(field, ""), ("inter2", ""), ("interaction", _text(interaction(ev.inter1, None)))]
         actor = None
         if registry is not None:
             actor_id, score = registry.lookup(v)
@@ -120,7 +114,7 @@ def check_correction(ev: Event, field: str, value: str, *, registry=None,
         name = actor.name if actor else v
         inter = actor.inter if actor else None
         i1, i2 = (inter, ev.inter2) if n == "1" else (ev.inter1, inter)
-        return [(field, name), (f"inter{n}", _text(inter)), ("interaction", _text(_interaction(i1, i2)))]
+        return [(field, name), (f"inter{n}", _text(inter)), ("interaction", _text(interaction(i1, i2)))]
     if field == "location":
         p = place(v) if place is not None and v else None
         if p is not None:

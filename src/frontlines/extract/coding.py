@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
+from ..acled_codes import interaction  # noqa: F401  (re-exported for the extraction steps)
 from .grammar import Clause
 from .lexicon import cues, triggers
 from .timex import When
@@ -410,13 +411,6 @@ def default_inter(name: str) -> int | None:
     return None
 
 
-def interaction(i1: int | None, i2: int | None) -> int | None:
-    if i1 is None:
-        return None
-    if i2 is None:
-        return i1 * 10
-    a, b = sorted((i1, i2))
-    return a * 10 + b
 
 
 _NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens|several|scores|hundreds)"
