@@ -336,3 +336,18 @@ def test_openapi_documents_auth_and_errors(client):
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     at = next(p for p in spec["paths"]["/api/control"]["get"]["parameters"] if p["name"] == "at")
     assert at["schema"]["format"] == "date"
+
+
+def test_outlines_serve_only_the_countries_asked_for(client, events):
+    # the examples are all Syrian: Syria has its own basemap, so no other outline is sent by default
+    assert {e["country"] for e in events} == {"Syria"}
+    default = client.get("/api/outlines").json()
+    assert default["type"] == "FeatureCollection" and default["countries"] == [] and default["features"] == []
+    r = client.get("/api/outlines", params=[("country", "ng"), ("country", "CD")])
+    assert r.status_code == 200
+    body = r.json()
+    assert body["countries"] == ["CD", "NG"]
+    assert {f["properties"]["country_code"] for f in body["features"]} == {"CD", "NG"}
+    assert any(f["properties"]["name"] == "Borno" for f in body["features"])
+    assert len(r.content) < 200_000  # two countries, not the 3 MB world file
+    assert client.get("/api/outlines", params={"country": "NGA"}).status_code == 422

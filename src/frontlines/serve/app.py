@@ -60,6 +60,7 @@ def _iso_day(value: object) -> object:
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
+Iso2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
 NOT_FOUND = {404: {"model": Problem, "description": "not found"}}
 UNAUTHORIZED = {401: {"model": Problem, "description": "missing or wrong edit token"}}
 BAD_BODY = {400: {"model": Problem, "description": "the body is not JSON"}}
@@ -269,6 +270,35 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def basemap():
         path = resources.files("frontlines.data.places").joinpath("syria_admin1.geojson")
         return FileResponse(str(path), media_type="application/geo+json")
+
+    _outlines: dict = {}
+
+    def outlines_by_country() -> dict[str, list[dict]]:
+        if "by" not in _outlines:
+            path = resources.files("frontlines.data.places").joinpath("world_admin1.geojson")
+            by: dict[str, list[dict]] = {}
+            for f in json.loads(path.read_text(encoding="utf-8")).get("features", []):
+                cc = str((f.get("properties") or {}).get("country_code") or "").upper()
+                if cc and f.get("geometry"):
+                    by.setdefault(cc, []).append({"type": "Feature", "geometry": f["geometry"],
+                                                  "properties": {**f["properties"], "level": "admin1"}})
+            _outlines["by"] = by
+        return _outlines["by"]
+
+    @app.get("/api/outlines")
+    def outlines(country: Optional[list[Iso2]] = Query(None, description="ISO 3166-1 alpha-2 codes (repeatable); "
+                                                       "by default the countries of the stored events but Syria, "
+                                                       "whose governorates /api/basemap serves")) -> dict:
+        """The first-level divisions (Natural Earth admin1 outlines, GeoJSON) of the countries asked for,
+        so the map draws the provinces around events outside Syria without sending the whole world."""
+        if country:
+            codes = {c.upper() for c in country}
+        else:
+            from ..places.countries import iso2_of
+            codes = {iso2_of(e.country) for e in store.events() if e.country} - {None, "SY"}
+        by = outlines_by_country()
+        return {"type": "FeatureCollection", "countries": sorted(c for c in codes if c in by),
+                "features": [f for c in sorted(codes) for f in by.get(c, [])]}
 
     @app.get("/api/health")
     def health() -> dict:
