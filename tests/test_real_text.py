@@ -388,3 +388,11 @@ def test_invaded_and_engaged(pipeline):
 def test_a_verb_used_as_an_adjective_is_no_event(pipeline):
     assert events(pipeline, "The region borders the jihadist-invaded nations of Mali and Burkina Faso.") == []
 
+
+
+def test_the_clashes_were_between_names_the_sides_of_the_fighting_just_reported(pipeline):
+    text = ("At least nine people were killed in overnight fighting in Tripoli in Libya, medics said on Friday. "
+            "Families fled to a school. "
+            "The clashes were between two armed groups: the Radaa force and the Libyan National Army.")
+    evs = events(pipeline, text, date(2022, 7, 23))
+    assert [(e.location, e.actor1, len(e.evidence)) for e in evs] == [("Tripoli", "Special Deterrence Force", 2)]

@@ -69,10 +69,13 @@ def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Claus
                    sub: str) -> list[Event]:
     """'It was confirmed that the patrols arrested many young men': a sentence that names no place goes on
     reporting the one before it, in the same paragraph — its events' places, with this sentence's coding."""
-    if s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp"):
+    if s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp") and not cl.trigger.nominal:
         return []  # a relative or adverbial clause is about something else the sentence names
-    if dc.prev_events and s.index - dc.prev_si == 1 and \
-            para_of(dc.prev_events[0].evidence[-1].start, dc.paragraphs) == s.para:
+    anaphoric = cl.trigger.nominal and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+                                           for c in cl.trigger.token.children)
+    if dc.prev_events and (anaphoric and s.index - dc.prev_si <= 3 or s.index - dc.prev_si == 1 and
+                           para_of(dc.prev_events[0].evidence[-1].start, dc.paragraphs) == s.para):
+        # the next sentence of the same paragraph, or "the clashes were between X and Y" a little later
         before = dc.prev_events
     else:
         return []

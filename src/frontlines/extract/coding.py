@@ -110,6 +110,14 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                    for a in [actors.token_actor(x, state, strict=True) for x in [g, *g.conjuncts]] if a]
         if between:
             r.actor1, r.actor2 = between[0], (between[1] if len(between) > 1 else None)
+    if r.actor1 is None and cls == "clash" and cl.trigger.nominal and cl.trigger.verb.head.lemma_ == "be":
+        # "the clashes were between X and Y": the copula's 'between'
+        own = {t.i for t in cl.trigger.token.subtree}
+        pair = [a for g in cl.trigger.verb.head.subtree if g.i not in own and g.pos_ in ("PROPN", "NOUN")
+                for a in [actors.token_actor(g, state, strict=True)] if a]
+        pair = list(dict.fromkeys(pair))
+        if pair:
+            r.actor1, r.actor2 = pair[0], (pair[1] if len(pair) > 1 else r.actor2)
     if r.actor1 is None and cls in ("clash",) and by_prep.get("between"):
         # "clashes erupted between X and Y"
         between = by_prep["between"]

@@ -158,7 +158,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 seen.add(head.head.i)
             # "following yesterday's airstrikes by unidentified jets on X", "the RSF attacks on Y": an event
             # noun that names who did it and whom or where, with no verb to carry it
-            elif tok_dep not in ("nsubj", "nsubjpass", "attr", "compound", "amod") and _names_its_parties(tok) and \
+            elif (tok_dep not in ("nsubj", "nsubjpass", "attr", "compound", "amod") or
+                  tok_dep == "nsubj" and head.lemma_ == "be") and _names_its_parties(tok) and \
                     head.lemma_.lower() not in lex["trend_verbs"]:
                 free.append(Trigger(tok, cls, tok))
             # reaching an agreement: handled as a cue, not an event of its own
@@ -173,9 +174,11 @@ def _names_its_parties(noun: Token) -> bool:
     """An event noun with its own agent ('by X'), target ('on X', 'against X') or a proper-noun or
     state-adjective modifier ('Israeli strikes', 'RSF attacks')."""
     kids = list(noun.children)
-    if any(c.dep_ in ("prep", "agent") and c.lower_ in ("by", "on", "against", "targeting") and
+    if any(c.dep_ in ("prep", "agent") and c.lower_ in ("by", "on", "against", "targeting", "between") and
            any(g.dep_ == "pobj" for g in c.children) for c in kids):
         return True
+    if noun.head.lemma_ == "be" and any(t.lower_ == "between" for t in noun.head.subtree):
+        return True  # "the clashes were between X and Y"
     return any(c.dep_ in ("amod", "compound", "poss", "nmod") and (c.ent_type_ in ("ACTOR", "NORP") or
                (c.pos_ == "PROPN" and c.text[:1].isupper())) for c in kids)
 
