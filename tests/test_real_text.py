@@ -396,3 +396,17 @@ def test_the_clashes_were_between_names_the_sides_of_the_fighting_just_reported(
             "The clashes were between two armed groups: the Radaa force and the Libyan National Army.")
     evs = events(pipeline, text, date(2022, 7, 23))
     assert [(e.location, e.actor1, len(e.evidence)) for e in evs] == [("Tripoli", "Special Deterrence Force", 2)]
+
+
+def test_a_foreign_state_s_attacks_in_a_report_of_air_strikes_are_strikes(pipeline):
+    text = ("Twenty soldiers were killed and wounded in Israeli attacks on military sites in the town of Kafr Zita "
+            "in Syria on Sunday. The Syrian air defences confronted the attack, the monitor said.")
+    evs = events(pipeline, text, date(2024, 9, 9))
+    assert [(e.actor1, e.sub_event_type) for e in evs] == [("Military Forces of Israel", "Air/drone strike")]
+
+
+def test_a_foreign_state_s_ground_assault_stays_a_clash(pipeline):
+    text = ("Turkish troops clashed with Kurdish fighters in the village of Umm Zelta in Syria on Sunday, "
+            "as drones flew overhead.")
+    evs = events(pipeline, text, date(2019, 10, 14))
+    assert evs and all(e.sub_event_type == "Armed clash" for e in evs)

@@ -242,9 +242,12 @@ def _weapon_class(cl: Clause) -> str | None:
 def cause_noun(cl: Clause):
     """'were killed in an Israeli airstrike', 'died in the shelling': the event noun a death is reported in."""
     nouns = triggers()["nouns"]
-    for prep, obj in cl.preps:
-        if prep in ("in", "by", "during", "after", "following") and obj.lemma_.lower() in nouns and \
-                obj.head.head.i == cl.trigger.verb.i:
+    verb = cl.trigger.verb
+    shared = [(c.lower_, g) for v in verb.conjuncts if v.pos_ in ("VERB", "AUX") for c in v.children
+              if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]  # "killed and injured in Israeli attacks"
+    for prep, obj in list(cl.preps) + shared:
+        if prep in ("in", "by", "during", "after", "following") and obj.lemma_.lower() in nouns and (
+                obj.head.head.i == verb.i or obj.head.head in verb.conjuncts):
             return obj
     return None
 

@@ -15,6 +15,7 @@ explicit records (context.py), nothing is kept on ``self``:
   roles_step.py          who did what to whom, the ACLED type, membership changes (coding.py)
   assemble.py            one ACLED-coded Event per place of a clause
   doc_merge.py           fatalities to events; the same place on the same day is one event
+  remote.py              a foreign state's attacks in a report of air strikes are strikes, not clashes
   vague.py               country- and region-level summaries of what the article reports place by place
 """
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .lexicon import cues
 from .place_anaphora import anaphoric_places
 from .place_mentions import place_mentions
 from .sentence_dates import sentence_when
+from .remote import from_afar
 from .vague import drop_vague, fold_restatements
 from ..names import fold
 
@@ -115,5 +117,6 @@ class Extractor:
             merge_sentence_events(dc, s, sent_events)
             self.actors.end_sentence(dc.actor_state, sent_events, sent)
         events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated)
+        events = from_afar(events, document.article)
         out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped, dc.regional)
         return out

@@ -159,7 +159,8 @@ def find_triggers(sent: Span) -> list[Trigger]:
             # "following yesterday's airstrikes by unidentified jets on X", "the RSF attacks on Y": an event
             # noun that names who did it and whom or where, with no verb to carry it
             elif (tok_dep not in ("nsubj", "nsubjpass", "attr", "compound", "amod") or
-                  tok_dep == "nsubj" and head.lemma_ == "be") and _names_its_parties(tok) and \
+                  tok_dep == "nsubj" and head.lemma_ == "be" and any(t.lower_ == "between" for t in head.subtree)) \
+                    and _names_its_parties(tok) and \
                     head.lemma_.lower() not in lex["trend_verbs"]:
                 free.append(Trigger(tok, cls, tok))
             # reaching an agreement: handled as a cue, not an event of its own

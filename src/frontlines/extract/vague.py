@@ -112,7 +112,7 @@ def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], ski
         text = ev.evidence[0].text if ev.evidence else ""
         if kind in ("country", "region"):
             finer = [o for o in events if kinds[id(o)] == "place" and o.event_type == ev.event_type and _near_day(o, ev)
-                     and (kind == "country" or not ev.admin1 or o.admin1 == ev.admin1)]
+                     and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))]  # a region we cannot place folds nowhere
             if kind == "country" and len(finer) != 1:
                 # a country-level report is the detailed one only when the article has just one such event
                 skipped.append({"sentence": text, "trigger": ev.sub_event_type,
