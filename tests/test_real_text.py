@@ -410,3 +410,15 @@ def test_a_foreign_state_s_ground_assault_stays_a_clash(pipeline):
             "as drones flew overhead.")
     evs = events(pipeline, text, date(2019, 10, 14))
     assert evs and all(e.sub_event_type == "Armed clash" for e in evs)
+
+
+def test_clearing_mines_is_no_explosion(pipeline):
+    assert events(pipeline, "Army engineers have started clearing mines left behind in the town of Kafr Zita.") == []
+
+
+def test_a_sentence_s_day_is_the_one_it_opens_with(pipeline):
+    text = ("On Friday, Russia announced a ceasefire in Idlib, which took effect on August 31. "
+            "A day earlier, HTS militants recaptured the village of Umm Zelta, which the army had taken earlier "
+            "this month.")
+    evs = {e.location: e for e in events(pipeline, text, date(2019, 8, 31))}
+    assert evs["Umm Zelta"].event_date == date(2019, 8, 29)

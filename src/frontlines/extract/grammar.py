@@ -136,7 +136,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
             head_lemma = lemma_of(head, set(lex["light_verbs"]) | set(lex["event_subject_verbs"]))
             if (tok_dep in ("dobj", "pobj") or (tok_dep == "nsubjpass" and head_lemma in ("carry", "conduct", "launch",
                                                                                        "stage", "mount")))\
-                    and head_lemma in lex["light_verbs"] and head.i not in seen:  # also "the attack was carried out by X"
+                    and head_lemma in lex["light_verbs"] and head.i not in seen \
+                    and not (cls == "explode" and head_lemma in ("begin", "start", "resume", "continue", "hold")):
+                # also "the attack was carried out by X"; "started clearing mines" is demining, not an explosion
                 if head_lemma in ("repel", "repulse", "thwart"):
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))

@@ -46,8 +46,9 @@ def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
     toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
     if not dates or not toks:
         return s.when
-    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-    own = find_when(s.sent.doc[lo:hi + 1].text, dc.document.meta.published)
+    # the clause's own words only: a relative clause inside it ("which the army had regained earlier this
+    # month") is not read as its date
+    own = find_when("".join(t.text_with_ws for t in sorted(toks, key=lambda t: t.i)), dc.document.meta.published)
     if own:
         return own
     inside = {t.i for t in toks}

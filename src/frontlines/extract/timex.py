@@ -28,6 +28,7 @@ _RELATIVE = [
 ]
 _YEAR_ONLY = re.compile(r"\b(?:in|since|during|by|from|until|of)\s+(?:early |late |mid-)?((?:19|20)\d\d)\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:on|last|this|since|late on|early on)\s+(" + "|".join(WEEKDAYS) + r")\b", re.I)
+_LEADING = re.compile(r"^\s*(?:late |early )?on (" + "|".join(WEEKDAYS) + r")\b[^,]{0,20},", re.I)
 _BARE_WEEKDAY = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b", re.I)  # "said Saturday", "Saturday's attack"
 # "occupied since 2014", "the biggest gain since the invasion began on Wednesday": the start of a state or a
 # comparison, not when this sentence's event happened; masked up to the clause's end
@@ -96,6 +97,12 @@ def find_when(text: str, published: date | None) -> When | None:
     """The most specific date expression in ``text`` (a sentence), a leading dateline aside."""
     text = DATELINE_PREFIX.sub("", text)
     text = _SINCE.sub(lambda m: " " * len(m.group(0)), text)
+    lead = _LEADING.match(text)
+    if lead and published:
+        # "On Friday, Russia announced a ceasefire, which took effect on August 31": the sentence's own
+        # day is the one it opens with, not one in a clause further on
+        target = WEEKDAYS.index(lead.group(1).lower())
+        return When(published - timedelta(days=(published.weekday() - target) % 7), 1, lead.group(0).strip(" ,"))
     m = _FULL.search(text)
     if m:
         d = _full_date(m.group(0), published)
