@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceContext, km
-from ..places.countries import by_name
+from ..places.admin1 import division
+from ..places.countries import by_name, country
 from ..records import ResolvedPlace
 from .context import DocContext, Resources, SentenceContext
 from .grammar import Clause, clause_tokens, path_up
@@ -116,14 +117,22 @@ def stray_namesake(res: Resources, rp: ResolvedPlace, ctx: PlaceContext) -> bool
 def article_governorate(res: Resources, ctx: PlaceContext) -> ResolvedPlace | None:
     if not ctx.admin1:
         return None
-    name, count = ctx.admin1.most_common(1)[0]
-    if count < 2:
+    (name, count), *rest = ctx.admin1.most_common(2)
+    if count < 2 and rest:
+        return None  # the article names several governorates once each: none is its own
+    if not ctx.country_code:
         return None
-    gov = res.places.gaz.admin1_place(name, ctx.country_code or "SY")
-    if gov is None:
+    gov = res.places.gaz.admin1_place(name, ctx.country_code)
+    if gov is not None:
+        return ResolvedPlace(mention=name, location=name, place_id=gov.id, latitude=gov.latitude,
+                             longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
+    div = division(name, ctx.country_code)  # a province of any country, from the admin1 table
+    if div is None:
         return None
-    return ResolvedPlace(mention=name, location=name, place_id=gov.id, latitude=gov.latitude,
-                         longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
+    c = country(div.country_code)
+    # the province is known, the village's point is not: no invented coordinates (the export says so)
+    return ResolvedPlace(mention=name, location=name, place_id=f"admin1:{div.code}", admin1=div.name,
+                         country=c.name if c else "", geo_precision=3)
 
 
 FAR_KM = 80
