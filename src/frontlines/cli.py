@@ -94,7 +94,7 @@ def ingest(paths: List[Path] = typer.Argument(..., help="files or folders of pag
     report = ingest_paths(paths, store, _pipeline_factory(actors, store), _date(published, "--published"), err,
                           workers=workers)
     err.print(f"stored {len(report.stored)} document(s) with {report.events} event(s); "
-              f"{len(report.duplicates)} duplicate(s), {len(report.failed)} failure(s)  [{store.url}]")
+              f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)  [{store.url}]")
 
 
 @app.command()
@@ -315,8 +315,22 @@ def gazetteer_fetch(codes: List[str] = typer.Argument(..., help="country codes (
 @app.command()
 def failures(db: Optional[str] = DbOpt) -> None:
     """Pages that could not be ingested, with the reason."""
-    for f in Store(db).failures():
+    for f in Store(db).iter_failures():
         print(f"{f['at']}  {f['path']}: {f['error']}")
+
+
+@app.command()
+def forget(doc_ids: List[str] = typer.Argument(..., help="ids of stored documents (see `frontlines show`)"),
+           db: Optional[str] = DbOpt) -> None:
+    """Remove stored documents and everything derived from them (events, reviews, proposals, reposts)."""
+    store = Store(db)
+    missing = [d for d in doc_ids if not store.forget(d)]
+    for d in doc_ids:
+        if d not in missing:
+            err.print(f"forgot {d}", highlight=False, markup=False)
+    if missing:
+        err.print(f"no document {', '.join(map(repr, missing))} in {store.url}", highlight=False, markup=False)
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover
