@@ -1,31 +1,56 @@
-"""Views over the store shared by the CLI and the API: merged events and the control timeline."""
+"""Views over the store shared by the CLI and the API: merged events and the control timeline.
+
+Reposts are found at ingest (MinHash/LSH, stored), never recomputed pairwise here; merging is
+indexed by place, so one view costs time linear in the stored events.  Views are cached per
+store and recomputed only when the store's generation (bumped by every write of documents or
+events) moved, so a busy API answers from memory between ingests.
+"""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from .control import ControlTimeline, build_timeline
-from .merge import MergeResult, merge_events, near_duplicates
+from .merge import MergeResult, merge_events
 from .store import Store
 
+_LOCK = threading.Lock()
+_CACHE: "OrderedDict[tuple, object]" = OrderedDict()
+_MAX = 32
 
-_REPOSTS: dict[str, tuple[tuple, list]] = {}
+
+def _cached(store: Store, key: tuple, make):
+    full = (store.url, store.generation(), *key)
+    with _LOCK:
+        if full in _CACHE:
+            _CACHE.move_to_end(full)
+            return _CACHE[full]
+    value = make()
+    with _LOCK:
+        _CACHE[full] = value
+        while len(_CACHE) > _MAX:
+            _CACHE.popitem(last=False)
+    return value
 
 
 def reposts(store: Store) -> list[tuple[str, str, float]]:
-    """Near-duplicate pages, recomputed only when the stored documents changed."""
-    version = store.version()
-    cached = _REPOSTS.get(store.url)
-    if cached is None or cached[0] != version:
-        articles = {d["id"]: store.get_document(d["id"]).article for d in store.documents()}
-        _REPOSTS[store.url] = (version, near_duplicates(articles))
-    return _REPOSTS[store.url][1]
+    """Near-duplicate pages (original, repost, similarity), as found at ingest."""
+    def make():
+        store.index_missing_signatures()  # documents stored before signatures existed, once
+        return store.reposts()
+    return _cached(store, ("reposts",), make)
 
 
 def merged(store: Store, **filters) -> MergeResult:
-    reposts_ = reposts(store)
-    result = merge_events(store.events(**filters), reposts_)
-    result.links += [{"kept": a, "absorbed": b, "reason": f"near-duplicate page (similarity {s})"}
-                     for a, b, s in reposts_]
-    return result
+    def make() -> MergeResult:
+        reposts_ = reposts(store)
+        result = merge_events(store.events(**filters), reposts_)
+        result.links += [{"kept": a, "absorbed": b, "reason": f"near-duplicate page (similarity {s})"}
+                         for a, b, s in reposts_]
+        return result
+    key = ("merged", *sorted((k, str(v)) for k, v in filters.items() if v is not None))
+    return _cached(store, key, make)
 
 
 def timeline(store: Store) -> ControlTimeline:
-    return build_timeline(merged(store).events, store.control_statements())
+    return _cached(store, ("timeline",), lambda: build_timeline(merged(store).events, store.control_statements()))

@@ -12,6 +12,7 @@ Every merged event lists the events it absorbed and why.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..names import fold
@@ -33,7 +34,10 @@ def _shingles(text: str, n: int = 5) -> set[int]:
 
 
 def near_duplicates(articles: dict[str, str], threshold: float = 0.5) -> list[tuple[str, str, float]]:
-    """(original, repost, similarity) for pairs of articles sharing most of their 5-word shingles."""
+    """(original, repost, similarity) for pairs of articles sharing most of their 5-word shingles.
+
+    Pairwise, so quadratic: the reference the store's MinHash/LSH index (minhash.py) is tested against;
+    ingest and the views use the index."""
     sh = {k: _shingles(v) for k, v in articles.items()}
     ids = list(articles)
     out = []
@@ -90,12 +94,25 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
     kept: list[Event] = []
     links: list[dict] = []
     regional: list[Event] = []
+    # indexes over `kept` (each list in kept order), so a match is looked up, not scanned for:
+    # only events at the same place (or, for region-level reports, in the same admin1) can merge
+    by_place: dict[str, list[Event]] = defaultdict(list)
+    by_admin1: dict[str, list[Event]] = defaultdict(list)
+    by_name: dict[str, list[Event]] = defaultdict(list)
+
+    def keep(ev: Event) -> None:
+        kept.append(ev)
+        by_place[_place_key(ev)].append(ev)
+        if ev.admin1:
+            by_admin1[ev.admin1].append(ev)
+        by_name[fold(ev.location)].append(ev)
+
     for e in evs:
         if e.regional():
             regional.append(e)
             continue
         match = None
-        for k in kept:
+        for k in by_place.get(_place_key(e), ()):
             if k.evidence[0].doc_id == e.evidence[0].doc_id and not any(
                     ev.doc_id != e.evidence[0].doc_id for ev in k.evidence):
                 continue  # within one page, extraction already merged same place and day
@@ -103,7 +120,7 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
                 match = k
                 break
         if match is None:
-            kept.append(e)
+            keep(e)
             continue
         doc = e.evidence[0].doc_id
         why = (f"repost of {repost_of[doc][0]} (similarity {repost_of[doc][1]})" if doc in repost_of else
@@ -112,15 +129,15 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
         _absorb(match, e, f"{e.event_id} from {doc}: {why}")
         links.append({"kept": match.event_id, "absorbed": e.event_id, "reason": why})
     for r in regional:
-        inside = [k for k in kept if k.admin1 and k.admin1 == r.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
+        inside = [k for k in by_admin1.get(r.admin1, ()) if k.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
                   and _same_kind(k, r) and k.actor1 == r.actor1 and (not r.actor2 or not k.actor2 or k.actor2 == r.actor2)
                   and _close(k, r)]
         if not inside:
             # another regional report of the same thing?
-            twin = next((k for k in kept if fold(k.location) == fold(r.location) and _same_kind(k, r)
+            twin = next((k for k in by_name.get(fold(r.location), ()) if _same_kind(k, r)
                          and _close(k, r) and k.actor1 == r.actor1), None)
             if twin is None:
-                kept.append(r)
+                keep(r)
                 continue
             inside = [twin]
         why = f"region-level report '{r.location}' corroborates {len(inside)} event(s) there"
