@@ -52,6 +52,9 @@ class RawPage:
     name: str | None = None  # the file name, suffix included (tells a.md from a.txt)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_text(s: str) -> str:
     """A string safe to store anywhere: no NULs, no lone surrogates (odd file names, JSON escapes)."""
     if "\x00" in s:
@@ -60,10 +63,10 @@ def clean_text(s: str) -> str:
         s.encode("utf-8")
         return s
     except UnicodeEncodeError:
-        try:
+        try:  # a file name's undecodable bytes (surrogateescape) -> U+FFFD
             return s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        except UnicodeEncodeError:
-            return s.encode("utf-8", "replace").decode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates from JSON escapes -> U+FFFD
+            return _SURROGATE.sub("\ufffd", s)
 
 
 def make_id(value: str) -> str:
@@ -227,7 +230,7 @@ def _jsonl(fh: BinaryIO, src: str, max_bytes: int, stem: str) -> Iterator[RawPag
             doc_id = f"{stem}-{n}"
         media = "text/html" if obj.get("html") else "text/plain"
         hints = {k: clean_text(obj[k])[:2000] for k in HINT_KEYS if obj.get(k)}
-        yield RawPage(doc_id, body.encode("utf-8", "replace"), media, where, hints)
+        yield RawPage(doc_id, clean_text(body).encode("utf-8"), media, where, hints)
 
 
 class _TooBig(Exception):
