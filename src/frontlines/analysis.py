@@ -15,6 +15,7 @@ from .merge import MergeResult, merge_events
 from .store import Store
 
 _LOCK = threading.Lock()
+_COMPUTE = threading.RLock()  # one thread computes a stale view; the others wait for it, not redo it
 _CACHE: "OrderedDict[tuple, object]" = OrderedDict()
 _MAX = 32
 
@@ -25,7 +26,11 @@ def _cached(store: Store, key: tuple, make):
         if full in _CACHE:
             _CACHE.move_to_end(full)
             return _CACHE[full]
-    value = make()
+    with _COMPUTE:
+        with _LOCK:
+            if full in _CACHE:
+                return _CACHE[full]
+        value = make()
     with _LOCK:
         _CACHE[full] = value
         while len(_CACHE) > _MAX:

@@ -15,7 +15,8 @@ from datetime import date
 from importlib import resources
 from typing import Annotated, Literal, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
@@ -25,6 +26,7 @@ from sqlalchemy import select
 from ..analysis import merged, timeline
 from ..store import Store
 from ..store.db import EventRow, ReviewRow
+from .guard import Guard, short_validation_errors
 
 EDITABLE = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "latitude",
             "longitude", "fatalities", "notes")
@@ -104,6 +106,28 @@ def _apply(ev: dict, reviews: list[dict]) -> dict:
     return ev
 
 
+MAX_LIMIT = 10_000
+
+
+class Page:
+    """``limit`` and ``page`` on every list endpoint; the total count is the X-Total-Count header."""
+
+    def __init__(self, limit: int = Query(1000, ge=1, le=MAX_LIMIT, description="items per page"),
+                 page: int = Query(1, ge=1, le=10_000_000, description="page number, from 1")):
+        self.limit, self.page = limit, page
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def cut(self, rows: list, response: Response, total: int | None = None) -> list:
+        """This page of ``rows`` (all rows), or ``rows`` as they are when already cut to ``total``."""
+        if total is None:
+            total, rows = len(rows), rows[self.offset:self.offset + self.limit]
+        response.headers["X-Total-Count"] = str(total)
+        return rows
+
+
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     store = Store(db)
     edit_token = token or os.environ.get("FRONTLINES_TOKEN") or secrets.token_urlsafe(16)
@@ -111,6 +135,8 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                   description="Conflict events coded to the ACLED codebook, with their evidence, and territorial control.")
     app.state.store = store
     app.state.token = edit_token
+    app.add_middleware(Guard, token=edit_token)
+    app.add_exception_handler(RequestValidationError, short_validation_errors)
     static = resources.files("frontlines.serve").joinpath("static")
 
     bearer = HTTPBearer(auto_error=False, description="the edit token")
@@ -128,8 +154,8 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.get("/api/documents")
-    def documents() -> list[dict]:
-        return store.documents()
+    def documents(response: Response, pg: Page = Depends()) -> list[dict]:
+        return pg.cut(store.documents(limit=pg.limit, offset=pg.offset), response, store.count("documents"))
 
     @app.get("/api/documents/{doc_id:path}", responses=NOT_FOUND)
     def document(doc_id: str) -> dict:
@@ -144,10 +170,15 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                event_type: Optional[str] = Query(None, alias="type"), actor: Optional[str] = None,
                place: Optional[str] = None,
                bbox: Optional[str] = Query(None, description="west,south,east,north", pattern=BBOX),
-               merge: bool = Query(True, alias="merged")) -> list[dict]:
+               merge: bool = Query(True, alias="merged"), response: Response = None,
+               pg: Page = Depends()) -> list[dict]:
         box = tuple(float(x) for x in bbox.split(",")) if bbox else None
         filters = dict(start=start, end=end, event_type=event_type, actor=actor, place=place, bbox=box)
-        evs = merged(store, **filters).events if merge else store.events(**filters)
+        if merge:
+            evs = pg.cut(merged(store, **filters).events, response)
+        else:
+            evs = pg.cut(store.events(**filters, limit=pg.limit, offset=pg.offset), response,
+                         store.count_events(**filters))
         reviews = _reviews(store)
         return [_apply(json.loads(e.model_dump_json()), reviews.get(e.event_id, [])) for e in evs]
 
@@ -177,15 +208,15 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return out
 
     @app.get("/api/actors")
-    def actors(at: Optional[Day] = None) -> list[dict]:
+    def actors(response: Response, at: Optional[Day] = None, pg: Page = Depends()) -> list[dict]:
         from ..actors.registry import default_registry
         from ..actors.views import actors_at
-        return actors_at(default_registry(), at)
+        return pg.cut(actors_at(default_registry(), at), response)
 
     @app.get("/api/places")
-    def places(unresolved: bool = False) -> list[dict]:
+    def places(response: Response, unresolved: bool = False, pg: Page = Depends()) -> list[dict]:
         if unresolved:
-            return store.unresolved()
+            return pg.cut(store.unresolved(), response)
         seen: dict[str, dict] = {}
         for e in store.events():
             key = e.place_id or e.location
@@ -194,15 +225,16 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                              "latitude": e.latitude, "longitude": e.longitude, "geo_precision": e.geo_precision,
                              "events": 0}
             seen[key]["events"] += 1
-        return sorted(seen.values(), key=lambda r: r["location"])
+        return pg.cut(sorted(seen.values(), key=lambda r: r["location"]), response)
 
     @app.get("/api/control")
-    def control(at: Day) -> list[dict]:
-        return timeline(store).at(at)
+    def control(at: Day, response: Response, pg: Page = Depends()) -> list[dict]:
+        return pg.cut(timeline(store).at(at), response)
 
     @app.get("/api/changes")
-    def changes(start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to")) -> list[dict]:
-        return timeline(store).between(start, end)
+    def changes(response: Response, start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to"),
+                pg: Page = Depends()) -> list[dict]:
+        return pg.cut(timeline(store).between(start, end), response)
 
     @app.get("/api/basemap", include_in_schema=False)
     def basemap():
@@ -211,6 +243,6 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.get("/api/health")
     def health() -> dict:
-        return {"ok": True, "documents": len(store.documents())}
+        return {"ok": True, "documents": store.count("documents")}
 
     return app

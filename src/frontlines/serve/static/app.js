@@ -122,6 +122,20 @@
     return res.json();
   }
 
+  // every page of a list endpoint (limit/page, total in X-Total-Count)
+  async function apiAll(path, limit = 5000) {
+    const out = [];
+    for (let page = 1; ; page++) {
+      const sep = path.includes('?') ? '&' : '?';
+      const res = await fetch(`${path}${sep}limit=${limit}&page=${page}`, { headers: { Accept: 'application/json' } });
+      if (!res.ok) throw await errorFrom(res);
+      const rows = await res.json();
+      out.push(...rows);
+      const total = Number(res.headers.get('X-Total-Count'));
+      if (!rows.length || !(out.length < total)) return out;
+    }
+  }
+
   function documentFor(docId) {
     if (!state.docs.has(docId)) {
       const p = api('/api/documents/' + encodeURIComponent(docId));
@@ -323,7 +337,7 @@
     const seq = ++state.controlSeq;
     const text = fmtDay(day);
     try {
-      const rows = await api('/api/control?at=' + encodeURIComponent(text));
+      const rows = await apiAll('/api/control?at=' + encodeURIComponent(text));
       if (seq !== state.controlSeq) return;   // a later date was asked for meanwhile
       drawControl(Array.isArray(rows) ? rows : [], text);
       document.body.dataset.controlDate = text;
@@ -705,7 +719,7 @@
     try {
       const [basemap, events] = await Promise.all([
         api('/api/basemap').catch((err) => { status(`basemap: ${err.message}`, true); return null; }),
-        api('/api/events'),
+        apiAll('/api/events'),
       ]);
       if (basemap) drawBasemap(basemap);
       state.events = Array.isArray(events) ? events : [];
