@@ -20,7 +20,8 @@ _CACHE: "OrderedDict[tuple, object]" = OrderedDict()
 _MAX = 32
 
 
-def _cached(store: Store, key: tuple, make):
+def cached(store: Store, key: tuple, make):
+    """``make()``, computed once per store generation and ``key`` (a small LRU shared by the process)."""
     full = (store.url, store.generation(), *key)
     with _LOCK:
         if full in _CACHE:
@@ -43,7 +44,7 @@ def reposts(store: Store) -> list[tuple[str, str, float]]:
     def make():
         store.index_missing_signatures()  # documents stored before signatures existed, once
         return store.reposts()
-    return _cached(store, ("reposts",), make)
+    return cached(store, ("reposts",), make)
 
 
 def merged(store: Store, **filters) -> MergeResult:
@@ -54,8 +55,8 @@ def merged(store: Store, **filters) -> MergeResult:
                          for a, b, s in reposts_]
         return result
     key = ("merged", *sorted((k, str(v)) for k, v in filters.items() if v is not None))
-    return _cached(store, key, make)
+    return cached(store, key, make)
 
 
 def timeline(store: Store) -> ControlTimeline:
-    return _cached(store, ("timeline",), lambda: build_timeline(merged(store).events, store.control_statements()))
+    return cached(store, ("timeline",), lambda: build_timeline(merged(store).events, store.control_statements()))

@@ -17,13 +17,13 @@ from typing import Annotated, Literal, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from sqlalchemy import select
 
-from ..analysis import merged, timeline
+from ..analysis import cached, merged, timeline
 from ..store import Store
 from ..store.db import EventRow, ReviewRow
 from .guard import Guard, short_validation_errors
@@ -174,13 +174,17 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                pg: Page = Depends()) -> list[dict]:
         box = tuple(float(x) for x in bbox.split(",")) if bbox else None
         filters = dict(start=start, end=end, event_type=event_type, actor=actor, place=place, bbox=box)
-        if merge:
-            evs = pg.cut(merged(store, **filters).events, response)
+        if merge:  # serialised once per store generation, then sliced
+            key = ("merged-json", *sorted((k, str(v)) for k, v in filters.items() if v is not None))
+            rows = cached(store, key, lambda: [json.loads(e.model_dump_json()) for e in merged(store, **filters).events])
+            rows = pg.cut(rows, response)
         else:
-            evs = pg.cut(store.events(**filters, limit=pg.limit, offset=pg.offset), response,
-                         store.count_events(**filters))
+            rows = [json.loads(e.model_dump_json()) for e in pg.cut(
+                store.events(**filters, limit=pg.limit, offset=pg.offset), response, store.count_events(**filters))]
         reviews = _reviews(store)
-        return [_apply(json.loads(e.model_dump_json()), reviews.get(e.event_id, [])) for e in evs]
+        # a JSONResponse: the rows are plain JSON already, validating them again per request cost more than the query
+        return JSONResponse([_apply(r, reviews.get(r["event_id"], [])) for r in rows],
+                            headers={"X-Total-Count": response.headers["X-Total-Count"]})
 
     @app.get("/api/events/{event_id}", responses=NOT_FOUND)
     def event(event_id: str) -> dict:
