@@ -336,3 +336,30 @@ def test_kill_minus_nine_at_random_points_then_rerun_gives_identical_results(tmp
     final = subprocess.run(CLI + ["ingest", str(corpus), "--db", str(db)], capture_output=True, timeout=300)
     assert final.returncode == 0, final.stderr[-2000:]
     assert _state(db) == reference
+
+
+# ---- throughput switches --------------------------------------------------------------------------
+def test_htmldate_runs_without_its_extensive_search(tmp_path, monkeypatch):
+    import trafilatura.metadata
+    seen = []
+    real = trafilatura.metadata.find_date
+
+    def spy(tree, **kw):
+        seen.append(kw)
+        return real(tree, **kw)
+    monkeypatch.setattr(trafilatura.metadata, "find_date", spy)
+    p = tmp_path / "p.html"
+    p.write_text("<html><head><meta property='article:published_time' content='99/99/9999 not a date'></head>"
+                 f"<body><article><p>{good('html')}</p></article></body></html>")
+    (doc,) = _items(p)
+    assert seen and all(kw.get("extensive_search") is False for kw in seen)
+    assert doc.meta.published is not None  # the dateline still dates it
+
+
+def test_commands_that_do_not_parse_do_not_import_spacy():
+    code = ("import sys; from typer.testing import CliRunner; from frontlines.cli import app; "
+            "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0; "
+            "print(sorted(m for m in ('spacy', 'trafilatura', 'dateparser', 'frontlines.pipeline') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
