@@ -69,7 +69,13 @@ def extract(paths: List[Path] = typer.Argument(..., help="pages: .html .md .txt 
     events = []
     if docs:
         pipeline = _pipeline_factory(actors)()
-        for ex in pipeline.run(docs):
+        for doc, ex in zip(docs, pipeline.run_safe(docs)):
+            if isinstance(ex, Exception):  # one page the extractor cannot handle does not end the run
+                from rich.markup import escape
+                err.print(f"[red]error[/red] {escape(doc.id)}: extraction failed: {ex.__class__.__name__}: "
+                          f"{escape(' '.join(str(ex).split())[:160])}", highlight=False)
+                failed += 1
+                continue
             events += ex.events
     write_events(events, fmt, out=None if out else sys.stdout, path=str(out) if out else None)
     if failed and not docs:
