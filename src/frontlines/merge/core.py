@@ -88,7 +88,10 @@ def _absorb(kept: Event, other: Event, reason: str) -> None:
 
 
 def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()) -> MergeResult:
-    evs = sorted((e.model_copy(deep=True) for e in events),
+    # _absorb appends to evidence and merged_from and sets scalars: copies of those lists suffice
+    # (a deep copy of every event was two thirds of the cost of merging)
+    evs = sorted((e.model_copy(update={"evidence": list(e.evidence), "merged_from": list(e.merged_from)})
+                  for e in events),
                  key=lambda e: (e.geo_precision or 9, e.time_precision, e.event_date, e.event_id))
     repost_of = {b: (a, s) for a, b, s in reposts}
     kept: list[Event] = []
