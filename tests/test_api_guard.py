@@ -147,3 +147,20 @@ def test_readers_do_not_wait_for_a_writer(db, client):
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_cached_event_pages_follow_reviews_and_new_documents(client, db, pipeline):
+    first = client.get("/api/events", params={"limit": 5}).json()
+    assert client.get("/api/events", params={"limit": 5}).json() == first  # served from the cache
+    eid = first[0]["event_id"]
+    assert client.post(f"/api/events/{eid}/review", headers=AUTH, json={"action": "reject"}).status_code == 201
+    again = client.get("/api/events", params={"limit": 5}).json()
+    assert next(e for e in again if e["event_id"] == eid)["status"] == "rejected"
+    before = int(client.get("/api/events", params={"limit": 1, "merged": "false"}).headers["x-total-count"])
+    from frontlines.store import Store
+    doc = next(d for d in Store(db).documents())
+    assert Store(db).forget(doc["id"])
+    after = client.get("/api/events", params={"limit": 1, "merged": "false"})
+    assert int(after.headers["x-total-count"]) < before
+    assert all(ev["doc_id"] != doc["id"] for e in client.get("/api/events", params={"limit": 10_000}).json()
+               for ev in e["evidence"])

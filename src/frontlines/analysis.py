@@ -39,6 +39,13 @@ def cached(store: Store, key: tuple, make):
     return value
 
 
+def peek(store: Store, key: tuple):
+    """The cached view for ``key`` if it is current, else None (never computes: safe on an event loop)."""
+    full = (store.url, store.generation(), *key)
+    with _LOCK:
+        return _CACHE.get(full)
+
+
 def reposts(store: Store) -> list[tuple[str, str, float]]:
     """Near-duplicate pages (original, repost, similarity), as found at ingest."""
     def make():

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 import re
 import secrets
 from datetime import date
 from importlib import resources
 from typing import Annotated, Literal, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Response
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -23,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 from sqlalchemy import select
 
-from ..analysis import cached, merged, timeline
+from ..analysis import cached, merged, peek, timeline
 from ..store import Store
 from ..store.db import EventRow, ReviewRow
 from .guard import Guard, short_validation_errors
@@ -165,8 +167,11 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return {"id": doc.id, "meta": json.loads(doc.meta.model_dump_json()), "article": doc.article,
                 "comments": doc.comments, "warnings": doc.warnings}
 
+    responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
+    app.state.responses_cache = responses_cache
+
     @app.get("/api/events")
-    def events(start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
+    async def events(request: Request, start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
                event_type: Optional[str] = Query(None, alias="type"), actor: Optional[str] = None,
                place: Optional[str] = None,
                bbox: Optional[str] = Query(None, description="west,south,east,north", pattern=BBOX),
@@ -174,17 +179,35 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                pg: Page = Depends()) -> list[dict]:
         box = tuple(float(x) for x in bbox.split(",")) if bbox else None
         filters = dict(start=start, end=end, event_type=event_type, actor=actor, place=place, bbox=box)
+        # the same query on the same store state (documents, events, reviews) gets the same bytes
+        ck = (store.view_state(), merge, pg.limit, pg.page, *sorted((k, str(v)) for k, v in filters.items()))
+        hit = responses_cache.get(ck)
+        if hit is not None:
+            return Response(hit[0], media_type="application/json", headers={"X-Total-Count": hit[1]})
+        # async: a current cached view is sliced on the event loop (no thread per request, which under
+        # 50 clients made a GIL convoy); computing a stale view or a page of the table goes to a thread
         if merge:  # serialised once per store generation, then sliced
             key = ("merged-json", *sorted((k, str(v)) for k, v in filters.items() if v is not None))
-            rows = cached(store, key, lambda: [json.loads(e.model_dump_json()) for e in merged(store, **filters).events])
+            rows = peek(store, key)
+            if rows is None:
+                rows = await run_in_threadpool(cached, store, key, lambda: [
+                    json.loads(e.model_dump_json()) for e in merged(store, **filters).events])
             rows = pg.cut(rows, response)
         else:
-            rows = [json.loads(e.model_dump_json()) for e in pg.cut(
-                store.events(**filters, limit=pg.limit, offset=pg.offset), response, store.count_events(**filters))]
+            def page() -> list[dict]:
+                return [json.loads(e.model_dump_json()) for e in pg.cut(
+                    store.events(**filters, limit=pg.limit, offset=pg.offset), response,
+                    store.count_events(**filters))]
+            rows = await run_in_threadpool(page)
         reviews = _reviews(store)
-        # a JSONResponse: the rows are plain JSON already, validating them again per request cost more than the query
-        return JSONResponse([_apply(r, reviews.get(r["event_id"], [])) for r in rows],
-                            headers={"X-Total-Count": response.headers["X-Total-Count"]})
+        # plain JSON already: validating the rows again per request cost more than the query
+        out = JSONResponse([_apply(r, reviews.get(r["event_id"], [])) for r in rows],
+                           headers={"X-Total-Count": response.headers["X-Total-Count"]})
+        if len(out.body) < 1_000_000:
+            responses_cache[ck] = (out.body, response.headers["X-Total-Count"])
+            while len(responses_cache) > 256:
+                responses_cache.popitem(last=False)
+        return out
 
     @app.get("/api/events/{event_id}", responses=NOT_FOUND)
     def event(event_id: str) -> dict:

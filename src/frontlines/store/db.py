@@ -234,6 +234,13 @@ class Store:
         with self.session() as s:
             return s.scalar(select(StateRow.value).where(StateRow.key == "generation")) or 0
 
+    def view_state(self) -> tuple:
+        """(generation, reviews, last review id): changes whenever a response built from the store could."""
+        with self.session() as s:
+            gen = s.scalar(select(StateRow.value).where(StateRow.key == "generation")) or 0
+            n, last = s.execute(select(func.count(ReviewRow.id), func.max(ReviewRow.id))).one()
+            return gen, n, last
+
     @staticmethod
     def _bump(s: Session) -> None:
         row = s.get(StateRow, "generation")
