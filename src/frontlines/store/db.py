@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
+from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
                         create_engine, delete, event, func, insert, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
@@ -116,7 +116,7 @@ class BandRow(Base):
     """LSH band keys: documents sharing one are repost candidates (an index lookup, not a pairwise scan)."""
     __tablename__ = "doc_bands"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    band: Mapped[int] = mapped_column(Integer, index=True)
+    band: Mapped[int] = mapped_column(BigInteger, index=True)  # 63-bit keys
     doc_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
 
 
