@@ -61,6 +61,10 @@ def _same_kind(a: Event, b: Event) -> bool:
     return a.event_type == b.event_type
 
 
+def _bucket(e: Event) -> int:
+    return e.event_date.toordinal() // 32  # wider than the widest window (31 days)
+
+
 def _close(a: Event, b: Event) -> bool:
     slack = max(WINDOW.get(a.time_precision, 1), WINDOW.get(b.time_precision, 1))
     return abs((a.event_date - b.event_date).days) <= slack
@@ -97,25 +101,51 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
     kept: list[Event] = []
     links: list[dict] = []
     regional: list[Event] = []
-    # indexes over `kept` (each list in kept order), so a match is looked up, not scanned for:
-    # only events at the same place (or, for region-level reports, in the same admin1) can merge
-    by_place: dict[str, list[Event]] = defaultdict(list)
-    by_admin1: dict[str, list[Event]] = defaultdict(list)
-    by_name: dict[str, list[Event]] = defaultdict(list)
+    # Indexes over `kept`, so a match is looked up, not scanned for: only events at the same place
+    # (or, for region-level reports, in the same admin1 or of the same name) within 31 days of each
+    # other can merge, so each index is keyed by that and a 32-day bucket of the date, and a lookup
+    # reads three buckets.  Among the candidates the earliest kept wins, as in a scan of `kept`.
+    pos: dict[int, int] = {}
+    by_place: dict[tuple, list[Event]] = defaultdict(list)
+    by_admin1: dict[tuple, list[Event]] = defaultdict(list)
+    by_name: dict[tuple, list[Event]] = defaultdict(list)
+
+    def keys(ev: Event) -> list[tuple[dict, tuple]]:
+        b = _bucket(ev)
+        out = [(by_place, (_place_key(ev), b)), (by_name, (fold(ev.location), b))]
+        if ev.admin1:
+            out.append((by_admin1, (ev.admin1, b)))
+        return out
 
     def keep(ev: Event) -> None:
+        pos[id(ev)] = len(kept)
         kept.append(ev)
-        by_place[_place_key(ev)].append(ev)
-        if ev.admin1:
-            by_admin1[ev.admin1].append(ev)
-        by_name[fold(ev.location)].append(ev)
+        for index, key in keys(ev):
+            index[key].append(ev)
+
+    def near(index: dict, key: str, ev: Event) -> list[Event]:
+        b = _bucket(ev)
+        found = [k for d in (-1, 0, 1) for k in index.get((key, b + d), ())]
+        found.sort(key=lambda k: pos[id(k)])
+        return found
+
+    def absorb(k: Event, other: Event, reason: str) -> None:
+        before = keys(k)
+        _absorb(k, other, reason)
+        after = keys(k)
+        if before != after:  # a more precise date moved it to another bucket
+            for index, key in before:
+                lst = index[key]
+                del lst[next(i for i, x in enumerate(lst) if x is k)]
+            for index, key in after:
+                index[key].append(k)
 
     for e in evs:
         if e.regional():
             regional.append(e)
             continue
         match = None
-        for k in by_place.get(_place_key(e), ()):
+        for k in near(by_place, _place_key(e), e):
             if k.evidence[0].doc_id == e.evidence[0].doc_id and not any(
                     ev.doc_id != e.evidence[0].doc_id for ev in k.evidence):
                 continue  # within one page, extraction already merged same place and day
@@ -129,23 +159,24 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
         why = (f"repost of {repost_of[doc][0]} (similarity {repost_of[doc][1]})" if doc in repost_of else
                f"same place ({e.location}), {e.event_date} within {abs((e.event_date - match.event_date).days)} day(s), "
                f"same actor ({e.actor1})")
-        _absorb(match, e, f"{e.event_id} from {doc}: {why}")
+        absorb(match, e, f"{e.event_id} from {doc}: {why}")
         links.append({"kept": match.event_id, "absorbed": e.event_id, "reason": why})
     for r in regional:
-        inside = [k for k in by_admin1.get(r.admin1, ()) if k.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
+        inside = [k for k in (near(by_admin1, r.admin1, r) if r.admin1 else ())
+                  if k.admin1 and k.admin1 == r.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
                   and _same_kind(k, r) and k.actor1 == r.actor1 and (not r.actor2 or not k.actor2 or k.actor2 == r.actor2)
                   and _close(k, r)]
         if not inside:
             # another regional report of the same thing?
-            twin = next((k for k in by_name.get(fold(r.location), ()) if _same_kind(k, r)
-                         and _close(k, r) and k.actor1 == r.actor1), None)
+            twin = next((k for k in near(by_name, fold(r.location), r) if fold(k.location) == fold(r.location)
+                         and _same_kind(k, r) and _close(k, r) and k.actor1 == r.actor1), None)
             if twin is None:
                 keep(r)
                 continue
             inside = [twin]
         why = f"region-level report '{r.location}' corroborates {len(inside)} event(s) there"
         for k in inside:
-            _absorb(k, r, f"{r.event_id} from {r.evidence[0].doc_id}: {why}")
+            absorb(k, r, f"{r.event_id} from {r.evidence[0].doc_id}: {why}")
             links.append({"kept": k.event_id, "absorbed": r.event_id, "reason": why})
     kept.sort(key=lambda e: (e.event_date, e.event_id))
     return MergeResult(kept, links)
