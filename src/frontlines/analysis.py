@@ -2,8 +2,9 @@
 
 Reposts are found at ingest (MinHash/LSH, stored), never recomputed pairwise here; merging is
 indexed by place, so one view costs time linear in the stored events.  Views are cached per
-store and recomputed only when the store's generation (bumped by every write of documents or
-events) moved, so a busy API answers from memory between ingests.
+store and recomputed only when the store's view state moved: its generation (bumped by every write
+of documents or events) and its reviews (main applies reviews in every view), so a busy API answers
+from memory between ingests.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ _MAX = 32
 
 def cached(store: Store, key: tuple, make):
     """``make()``, computed once per store generation and ``key`` (a small LRU shared by the process)."""
-    full = (store.url, store.generation(), *key)
+    full = (store.url, store.view_state(), *key)
     with _LOCK:
         if full in _CACHE:
             _CACHE.move_to_end(full)
@@ -41,7 +42,7 @@ def cached(store: Store, key: tuple, make):
 
 def peek(store: Store, key: tuple):
     """The cached view for ``key`` if it is current, else None (never computes: safe on an event loop)."""
-    full = (store.url, store.generation(), *key)
+    full = (store.url, store.view_state(), *key)
     with _LOCK:
         return _CACHE.get(full)
 
