@@ -122,6 +122,9 @@ def test_cli_actors_at_and_actor(tmp_path):
     rows = json.loads(r.stdout)
     nfl = next(x for x in rows if x["name"] == "National Front for Liberation")
     assert any(rel["type"] == "backed_by" and "Turkey" in rel["target"] for rel in nfl["relations"])
+    assert runner.invoke(app, ["actor", "al-Zrenki", "--db", str(tmp_path / "x.db")]).exit_code == 2  # no such db
+    from frontlines.store import Store
+    Store(str(tmp_path / "x.db"))
     r = runner.invoke(app, ["actor", "al-Zrenki", "--db", str(tmp_path / "x.db")])
     assert r.exit_code == 0 and json.loads(r.stdout)["name"] == "Nour al-Din al-Zenki Movement"
     r = runner.invoke(app, ["actor", "No Such Group At All", "--db", str(tmp_path / "x.db")])

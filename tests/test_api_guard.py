@@ -155,6 +155,8 @@ def test_cached_event_pages_follow_reviews_and_new_documents(client, db, pipelin
     eid = first[0]["event_id"]
     assert client.post(f"/api/events/{eid}/review", headers=AUTH, json={"action": "reject"}).status_code == 201
     again = client.get("/api/events", params={"limit": 5}).json()
+    assert all(e["event_id"] != eid for e in again)  # rejected events are left out (main's reviewed view)
+    again = client.get("/api/events", params={"limit": 5, "rejected": "true"}).json()
     assert next(e for e in again if e["event_id"] == eid)["status"] == "rejected"
     before = int(client.get("/api/events", params={"limit": 1, "merged": "false"}).headers["x-total-count"])
     from frontlines.store import Store

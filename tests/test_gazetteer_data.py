@@ -293,3 +293,21 @@ def test_geojson_shape():
         x0, y0, x1, y1 = boxes[gov]
         lat, lon = float(by_id[gid][4]), float(by_id[gid][5])
         assert x0 <= lon <= x1 and y0 <= lat <= y1, gov
+
+
+# ---------------------------------------------------------------- world admin1 outlines
+
+def test_world_admin1_outlines_are_small_and_keyed_to_geonames():
+    import json
+    path = PLACES / "world_admin1.geojson"
+    assert path.stat().st_size < 5_000_000
+    feats = json.loads(path.read_text(encoding="utf-8"))["features"]
+    assert len(feats) > 4000 and all(f["geometry"] for f in feats)
+    by_cc: dict[str, set] = {}
+    for f in feats:
+        by_cc.setdefault(f["properties"]["country_code"], set()).add(f["properties"].get("geonames_admin1"))
+    codes = set(_admin1())
+    # (DR Congo is left out: Natural Earth still draws its 11 provinces of before 2015, GeoNames has the 26)
+    for cc in ("SY", "UA", "ML", "MM", "SD", "SO", "YE", "NG"):
+        known = {c for c in by_cc[cc] if c in codes}
+        assert len(known) >= 0.8 * len(by_cc[cc]), (cc, sorted(by_cc[cc] - codes))

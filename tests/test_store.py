@@ -52,3 +52,20 @@ def test_crash_mid_batch_resumes(tmp_path, pipeline):
     _ingest([EXAMPLES / "gr_2019-03-hama.md"], store, pipeline)
     assert store.pending_documents() == []
     assert store.events(doc_id=doc.id), "the pending document was not extracted on the next run"
+
+
+def test_reviews_survive_extracting_the_page_again(tmp_path, pipeline):
+    from frontlines.review import check_correction
+    store = Store(str(tmp_path / "t.db"))
+    _ingest([EXAMPLES / "wire_2019-06-daraa.txt"], store, pipeline)
+    evs = store.events()
+    kept, gone = evs[0], evs[1]
+    store.add_reviews(kept.event_id, "correct", check_correction(kept, "fatalities", "4"), "t")
+    store.add_reviews(gone.event_id, "reject", [(None, None)], "t")
+    assert [e.event_id for e in store.events()] == [e.event_id for e in evs if e.event_id != gone.event_id]
+    assert store.events()[0].fatalities == 4 and store.events(raw=True)[0].fatalities == kept.fatalities
+    # the same events extracted again: reviews stay; an event no longer extracted takes its reviews with it
+    store.save_extraction("wire_2019-06-daraa", [e for e in evs if e.event_id != gone.event_id])
+    assert store.reviews(kept.event_id)[kept.event_id][0]["new_value"] == "4"
+    assert store.event(kept.event_id).fatalities == 4
+    assert gone.event_id not in store.reviews()

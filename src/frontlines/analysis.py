@@ -62,9 +62,12 @@ def merged(store: Store, **filters) -> MergeResult:
         result.links += [{"kept": a, "absorbed": b, "reason": f"near-duplicate page (similarity {s})"}
                          for a, b, s in reposts_]
         return result
-    key = ("merged", *sorted((k, str(v)) for k, v in filters.items() if v is not None))
+    key = ("merged", *sorted((k, str(sorted(v)) if isinstance(v, (set, frozenset)) else str(v))
+                             for k, v in filters.items() if v is not None and v is not False))
     return cached(store, key, make)
 
 
-def timeline(store: Store) -> ControlTimeline:
-    return cached(store, ("timeline",), lambda: build_timeline(merged(store).events, store.control_statements()))
+def timeline(store: Store, raw: bool = False) -> ControlTimeline:
+    """Control from the reviewed events (corrections applied, rejected ones left out), or ``raw``."""
+    return cached(store, ("timeline", bool(raw)),
+                  lambda: build_timeline(merged(store, raw=raw).events, store.control_statements()))

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .extract.report import page_notes
 from .ingest import IngestError, ingest_path
 from .ingest.readers import MAX_BYTES, clean_text
 from .records import Document
@@ -33,6 +34,7 @@ class BatchReport:
     stored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # the first KEEP messages; n_failed counts them all
+    reprocessed: list[str] = field(default_factory=list)
     events: int = 0
     warnings: list[str] = field(default_factory=list)
     n_failed: int = 0
@@ -85,9 +87,12 @@ PRINT_PER_FILE = 20  # errors printed per input file; all of them are in `frontl
 
 def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Callable[[], "Pipeline"],
                  published: date | None = None, console: Console | None = None, batch_size: int = 128,
-                 workers: int | None = None, max_bytes: int = MAX_BYTES) -> BatchReport:
+                 workers: int | None = None, max_bytes: int = MAX_BYTES, reprocess: bool = False) -> BatchReport:
     """Store and extract every page under ``paths``.  Each input ends as a stored document or a
-    failure row with a one-line reason; documents and failures are written a batch per transaction."""
+    failure row with a one-line reason; documents and failures are written a batch per transaction.
+    A page already stored is skipped, or with ``reprocess`` rebuilt from the file (e.g. with a
+    ``published`` date it lacked) and extracted again under its stored id; reviews of events
+    extracted again are kept."""
     console = console or Console(stderr=True)
     report = BatchReport()
     inputs, list_errors = expand_inputs(paths)
@@ -119,8 +124,12 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                 report.fail(f"{doc.id}: extraction failed: {reason}")
                 console.print(f"[red]error[/red] {escape(doc.id)}: extraction failed: {escape(reason)}", highlight=False)
                 continue
-            done.append((doc.id, ex))
+            notes = page_notes(ex)
+            done.append((doc.id, ex, notes))
             report.events += len(ex.events)
+            for n in notes:
+                report.warnings.append(f"{doc.id}: {n}")
+                console.print(f"[yellow]note[/yellow] {escape(doc.id)}: {escape(n)}", highlight=False)
         store.save_extractions(done)
 
     for src, reason in list_errors:
@@ -137,11 +146,14 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         ids: dict[str, str] = {}  # id -> sha256 of documents in the buffer
         shas: dict[str, str] = {}
 
+        again: list[Document] = []  # stored documents rebuilt by ``reprocess``: extracted, not added
+
         def flush() -> None:
             flush_failures()
             report.reposts += store.add_documents(buffer)
-            extract(buffer)
+            extract(buffer + again)
             buffer.clear()
+            again.clear()
             ids.clear()
             shas.clear()
 
@@ -154,6 +166,26 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                     continue
                 by_id, by_sha = store.taken(_candidate_ids(item, path), [item.sha256])
                 dup = shas.get(item.sha256) or by_sha.get(item.sha256)
+                if reprocess and not dup and item.id in by_id and item.id not in ids and \
+                        getattr(store.get_document(item.id), "source_path", None) == item.source_path:
+                    dup = item.id  # the same page changed since it was stored: rebuild it under its id
+                if reprocess and dup and dup not in ids:
+                    try:
+                        item = item.model_copy(update={"id": dup})
+                        store.replace_document(dup, item)
+                    except (KeyError, ValueError) as e:
+                        fail(item.source_path or item.id, f"cannot reprocess: {one_line(e)}")
+                        continue
+                    report.reprocessed.append(dup)
+                    for w in item.warnings:
+                        report.warnings.append(f"{item.id}: {w}")
+                        console.print(f"[yellow]warning[/yellow] {escape(item.id)}: {escape(w)}", highlight=False)
+                    again.append(item)
+                    ids[item.id] = item.sha256
+                    shas[item.sha256] = item.id
+                    if len(buffer) + len(again) >= batch_size:
+                        flush()
+                    continue
                 new_id = None
                 if not dup:
                     new_id = next((c for c in _candidate_ids(item, path)
@@ -176,7 +208,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                 buffer.append(item)
                 ids[item.id] = item.sha256
                 shas[item.sha256] = item.id
-                if len(buffer) >= batch_size:
+                if len(buffer) + len(again) >= batch_size:
                     flush()
             if printed > PRINT_PER_FILE:
                 console.print(f"[red]error[/red] {escape(clean_text(str(path)))}: {printed - PRINT_PER_FILE} more failure(s); "

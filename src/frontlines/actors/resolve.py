@@ -35,6 +35,14 @@ NON_STATE_WORDS = {"opposition", "rebel", "rebels", "militia", "militias", "mili
                    "jihadist", "jihadists", "islamist", "resistance", "separatist", "separatists", "tribal", "armed",
                    "gunmen", "militants", "militant", "fighters", "paramilitary", "defence", "democratic", "national",
                    "liberation", "self-defence", "self-defense", "revolutionary", "popular", "mobilization"}
+GENERIC_NAME = re.compile(r"^(?P<k1>Unidentified Armed Group|Civilians|Protesters|Rioters) \((?P<c1>[^)]+)\)$"
+                          r"|^(?P<k2>Military Forces|Police Forces|Government) of (?P<c2>.+?)(?: \(\d{4}-(?:\d{4})?\))?$")
+GENERIC_KINDS = {"unidentified armed group": "unidentified_armed_group", "civilians": "civilians",
+                 "protesters": "protesters", "rioters": "rioters", "military forces": "military",
+                 "police forces": "police", "government": "government"}
+# plain words for an armed group's fighters, which in a report about one group mean that group
+MILITANT_NOUNS = {"militant", "jihadist", "extremist", "insurgent", "terrorist"}
+NON_STATE_EXCLUDE = {"unidentified", "unknown", "suspected", "some", "other", "rival"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 # words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
 GROUP_NAME_WORDS = {"brigade", "brigades", "division", "battalion", "army", "front", "movement", "forces", "council",
@@ -82,7 +90,7 @@ class ActorResolver:
         """'Turkish occupation forces', 'Sudanese army', 'Malian troops', 'Russian warplanes': a state's
         forces named by its adjective — the registry's if it lists them, else ACLED's generic actor."""
         words = [w for w in phrase.split() if w.lower() not in ("the", "a", "an")]
-        if not words or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
+        if len(words) < 2 or not words[0][:1].isupper() or {w.lower().strip(",.") for w in words} & NON_STATE_WORDS or \
                 any(w.lower().endswith(("-backed", "-led", "-aligned", "-affiliated")) or w.lower().startswith("pro-")
                     for w in words):
             return None
@@ -96,7 +104,18 @@ class ActorResolver:
         return self.government(c.name, kind) if c else None
 
     def id_for_name(self, name: str) -> str | None:
-        return self.registry.lookup(name)[0]
+        """The actor an event's actor name stands for: a registry name exactly, or one of ACLED's
+        generic names ("Unidentified Armed Group (Syria)" is not the Nigerian one by spelling)."""
+        aid, score = self.registry.lookup(name)
+        if aid and score >= 100:
+            return aid
+        m = GENERIC_NAME.match(name or "")
+        if m:
+            c = by_name(m.group("c1") or m.group("c2"))
+            kind = GENERIC_KINDS.get((m.group("k1") or m.group("k2")).lower())
+            if c and kind:
+                return generic_id(kind, c.iso2)
+        return None
 
     # ------------------------------------------------------------------------------------
     def start_document(self, sdoc: Doc, document, out) -> DocState:
@@ -138,11 +157,20 @@ class ActorResolver:
                             state.tok_actor[t.i] = aid
                             state.mentions.append((t.i, aid))
 
-    def end_sentence(self, state: DocState, events) -> None:
+    def end_sentence(self, state: DocState, events, sent=None) -> None:
+        """The actor a later 'they' or 'the group' stands for: the last event's actor, else the sentence's
+        subject when it names an actor ("Government forces reached X. On Friday they captured it.")."""
         for ev in events:
             aid = self.id_for_name(ev.actor1)
             if aid:
                 state.last_subject = aid
+        if not events and sent is not None:
+            for tok in sent:
+                if tok.dep_ == "nsubj" and tok.head.dep_ == "ROOT" and tok.lower_ not in PRONOUNS:
+                    aid = self.token_actor(tok, state, strict=True)
+                    if aid:
+                        state.last_subject = aid
+                        break
 
     # ------------------------------------------------------------------------------------
     def token_actor(self, tok: Token | None, state: DocState, strict: bool = False) -> str | None:
@@ -165,7 +193,8 @@ class ActorResolver:
         np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
         # "fighters of the Zenki Movement", "Ahrar al-Sham groups", "HTS's fighters"
         for t in np:
-            if t.i in state.tok_actor and t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos"):
+            if t.i in state.tok_actor and (t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos")
+                                           or t.dep_ == "det" and t.ent_type_ == "ACTOR"):  # "Al Shabaab fighters"
                 return state.tok_actor[t.i]
         lemmas = {t.lemma_.lower() for t in np}
         phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")
@@ -209,6 +238,10 @@ class ActorResolver:
             pick = self._nearest(cands, tok.i, state)
             if pick:
                 return pick
+            if state.country:
+                # "the insurgents" in a Mozambique report: an actor of the article's country, never a
+                # group of another war by default ("rebels" in Ethiopia are not the Free Syrian Army)
+                cands = [c for c in cands if getattr(self.registry.get(c), "country", "") == state.country]
             if len(cands) == 1:
                 return cands[0]
             if strict:
@@ -217,6 +250,23 @@ class ActorResolver:
             if any(t.dep_ == "det" and t.lower_ == "the" for t in tok.children) and tok.lemma_.lower() in GROUP_NOUNS \
                     and len(np) <= 3:
                 return state.last_subject
+        if tok.lemma_.lower() in MILITANT_NOUNS and len(np) <= 4 and not lemmas & NON_STATE_EXCLUDE:
+            # "more than 100 militants attacked the prison" in a report about one armed group: that group
+            return self.main_armed_group(state)
+        return None
+
+    def main_armed_group(self, state: DocState) -> str | None:
+        """The non-state armed group the article names most (twice at least, and more than any other)."""
+        counts: dict[str, int] = {}
+        for _, aid in state.mentions:
+            a = self.registry.get(aid)
+            if a is not None and a.inter in (2, 3, 4) and a.type not in ("civilians", "other"):
+                counts[aid] = counts.get(aid, 0) + 1
+        if not counts:
+            return None
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]
         return None
 
     def unknown_group(self, tok: Token | None) -> str | None:

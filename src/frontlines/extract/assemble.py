@@ -16,11 +16,13 @@ from spacy.tokens import Span
 from ..places.gazetteer import COUNTRIES
 from ..records import Document, Event, Evidence, ResolvedPlace
 from . import coding
-from .context import DocContext, Resources, SentenceContext
+from .context import DocContext, Resources, SentenceContext, para_of
 from .event_places import event_places, resolve_place
+from .place_mentions import regional
 from .grammar import Clause
 from .roles_step import clause_roles
-from .timex import When, find_when
+from .sentence_dates import clause_when
+from .timex import When
 
 
 def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
@@ -32,14 +34,18 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
     roles, ev_type, sub = coded
     sent, used_places = s.sent, s.used_places
     places = event_places(res, cl, s.mentions, whole_sentence)
-    places = [(pm, a) for pm, a in places if pm.token.i not in used_places]
+    # a place already given an event of this type ("stormed houses in X and kidnapped six": a raid and an abduction)
+    places = [(pm, a) for pm, a in places if (pm.token.i, sub) not in used_places]
     if not places:
+        carried = [] if whole_sentence else carried_places(res, dc, s, cl, roles, ev_type, sub)
+        if carried:
+            return carried
         if not whole_sentence:
             dc.out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": "no place"})
         return []
     events = []
     for pm, anchor in places:
-        used_places.add(pm.token.i)
+        used_places.add((pm.token.i, sub))
         rp = resolve_place(res, dc, s, pm, anchor)
         if pm.near and rp.geo_precision == 1:
             rp = rp.model_copy(update={"geo_precision": 2, "note": f"{pm.near} {rp.location}"})
@@ -47,23 +53,42 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             place = res.places.gaz.get(rp.place_id)
             if place is not None and rp.geo_precision == 1:
                 dc.place_context.note(place)
-        events.append(make_event(res, dc.document, sent, cl, roles, rp, clause_when(dc, s, cl), ev_type, sub,
+            elif rp.place_id.startswith("admin1:") and rp.admin1:
+                dc.place_context.admin1[rp.admin1] += 1  # "Zamfara State": its villages rank first
+        when = clause_when(dc, s, cl)
+        events.append(make_event(res, dc.document, sent, cl, roles, rp, when, ev_type, sub,
                                  COUNTRIES.get(dc.country or "")))
+        if not when.explicit:
+            dc.undated.add(events[-1].event_id)
+        if pm.region_text or regional(res, pm):
+            dc.regional.add(events[-1].event_id)
     return events
 
 
-def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
-    """A sentence with two dates ("claimed on Tuesday an attack late on Sunday"): the one in the
-    event's own words — the event noun's phrase or the verb's clause — dates it."""
-    if s.when is None or sum(1 for e in s.sent.ents if e.label_ == "DATE") < 2:
-        return s.when
-    trig = cl.trigger.token
-    toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
-    if not toks:
-        return s.when
-    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
-    own = find_when(s.sent.doc[lo:hi + 1].text, dc.document.meta.published)
-    return own or s.when
+def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause, roles, ev_type: str,
+                   sub: str) -> list[Event]:
+    """'It was confirmed that the patrols arrested many young men': a sentence that names no place goes on
+    reporting the one before it, in the same paragraph — its events' places, with this sentence's coding."""
+    if s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp") and not cl.trigger.nominal:
+        return []  # a relative or adverbial clause is about something else the sentence names
+    anaphoric = cl.trigger.nominal and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+                                           for c in cl.trigger.token.children)
+    if dc.prev_events and (anaphoric and s.index - dc.prev_si <= 3 or s.index - dc.prev_si == 1 and
+                           para_of(dc.prev_events[0].evidence[-1].start, dc.paragraphs) == s.para):
+        # the next sentence of the same paragraph, or "the clashes were between X and Y" a little later
+        before = dc.prev_events
+    else:
+        return []
+    out = []
+    for pe in before:
+        rp = ResolvedPlace(mention=pe.location, location=pe.location, place_id=pe.place_id, latitude=pe.latitude,
+                           longitude=pe.longitude, admin1=pe.admin1, admin2=pe.admin2, country=pe.country,
+                           geo_precision=pe.geo_precision, note=f"place of the sentence before: {pe.location}")
+        when = clause_when(dc, s, cl) if s.when.explicit else When(pe.event_date, pe.time_precision, "the sentence before")
+        ev = make_event(res, dc.document, s.sent, cl, roles, rp, when, ev_type, sub, COUNTRIES.get(dc.country or ""))
+        ev.evidence = pe.evidence[:1] + ev.evidence
+        out.append(ev)
+    return out
 
 
 def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles, rp: ResolvedPlace, when: When,
@@ -92,7 +117,7 @@ def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles
         assoc_actor_2="; ".join(reg.name(a) for a in roles.assoc2 if reg.name(a)),
         interaction=coding.interaction(inter1, inter2),
         civilian_targeting="Civilian targeting" if ev_type == "Violence against civilians" else "",
-        location=rp.location, admin1=rp.admin1, admin2=rp.admin2, country=rp.country or "",
+        location=rp.location, admin1=rp.admin1, admin2=rp.admin2, country=country,
         latitude=rp.latitude, longitude=rp.longitude, geo_precision=rp.geo_precision, place_id=rp.place_id,
         source="; ".join(dict.fromkeys(src)), notes=coding.notes(when, actor1, cl, rp, actor2, sub, roles.actor2_inferred),
         confidence=round(min(conf, 0.95), 2),

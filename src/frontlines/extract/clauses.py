@@ -11,6 +11,7 @@ import re
 
 from .context import DocContext, SentenceContext
 from .grammar import Clause, build_clause, find_triggers, is_irrealis
+from .sentence_dates import clause_when
 
 # a report's past events older than this are background, not news: they are not coded again
 BACKGROUND_DAYS = 60
@@ -33,16 +34,29 @@ def habitual(verb, published) -> str | None:
             years = [t for t in c.subtree if _YEAR.match(t.text)]
             if years and (published is None or published.year - int(years[0].text) >= 1):
                 return f"background: going on since {years[0].text}"
-            if any(t.dep_ == "aux" and t.lower_ in ("have", "has") for t in kids) and \
-                    any(t.ent_type_ == "DATE" for t in c.subtree):
-                return "background: a state since then, not one event"
+            if any(t.dep_ == "aux" and t.lower_ in ("have", "has") for t in kids):
+                return "background: going on since then, not one event"  # "have occupied ... since the start of"
     return None
+
+
+def title_case_headline(sent) -> bool:
+    """'Gaza Rescuers Say Children Among 20 Killed In Israeli Strikes': every word capitalised and no full
+    stop — the tagger reads such a line as one long name, so it is left to the article's own sentences."""
+    words = [t for t in sent if t.is_alpha and len(t.text) > 3]
+    if len(words) < 5 or sent.text.rstrip().endswith((".", "!", "?", '"', "”")):
+        return False
+    return sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words)
 
 
 def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
     """The clauses of the sentence to code as events (none for an undated or background sentence)."""
     sent, when, out = s.sent, s.when, dc.out
     published = dc.document.meta.published
+    if title_case_headline(sent):
+        for trig in find_triggers(sent):
+            out.skipped.append({"sentence": sent.text, "trigger": trig.token.text,
+                                "why": "headline in title case: the article below reports it"})
+        return []
     clauses = []
     for trig in find_triggers(sent):
         why = is_irrealis(trig, sent) or habitual(trig.verb, published)
@@ -50,13 +64,19 @@ def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
             out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
             continue
         clauses.append(build_clause(trig))
-    background = bool(when and published and (published - when.day).days > BACKGROUND_DAYS)
     if when is None:
-        why = "no date: the page has no publication date"
-    elif background:
-        why = f"background: dated {when.text!r}, long before the report"
-    else:
-        return clauses
+        for cl in clauses:
+            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+                                "why": "no date: the page has no publication date"})
+        return []
+    kept = []
     for cl in clauses:
-        out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": why})
-    return []
+        # the clause's own date: "X is the first town seized ... after the junta ousted the government in
+        # February 2021" — the year belongs to the ousting, not to the seizure
+        own = clause_when(dc, s, cl)
+        if published and (published - own.day).days > BACKGROUND_DAYS:
+            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+                                "why": f"background: dated {own.text!r}, long before the report"})
+        else:
+            kept.append(cl)
+    return kept

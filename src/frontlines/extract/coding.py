@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Span
 
+from ..acled_codes import interaction  # noqa: F401  (re-exported for the extraction steps)
 from .grammar import Clause
 from .lexicon import cues, triggers
 from .timex import When
@@ -89,10 +90,18 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
             r.actor2, r.recipient = rec, True
     elif cls == "agree":
         r.actor1, r.actor2 = subj, first("with")
+    elif cl.trigger.victim_subject and cls == "protest":
+        r.actor2 = subj  # "police fired tear gas at protesters": the protesters are actor1 (coded by default)
+    elif cl.trigger.victim_subject:
+        # "troops came under attack by gunmen": the subject is the side attacked
+        noun = cl.trigger.token
+        r.actor2 = subj
+        r.actor1 = next((actors.token_actor(g, state, strict=True) for c in noun.children if c.lower_ == "by"
+                         for g in c.children if g.dep_ == "pobj"), None)
     elif cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct", "arrest", "loot"):
-        r.actor1 = subj or (first("by") if cl.trigger.token is not cl.trigger.verb else None)
+        r.actor1 = subj or (first("by") if cl.trigger.nominal else None)
         r.actor2 = (objs[0] if objs else None) or first("with", "against", "on", "in")
-        r.civilians = _mentions_civilians(cl)
+        r.civilians = _mentions_civilians(cl) or (cl.trigger.nominal and cls == "clash" and _civilian_victims(sent))
     elif cls in ("protest", "riot"):
         r.actor1 = subj
     if r.actor1 is None and cls == "kill" and cause_noun(cl) is not None:
@@ -101,6 +110,14 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                    for a in [actors.token_actor(x, state, strict=True) for x in [g, *g.conjuncts]] if a]
         if between:
             r.actor1, r.actor2 = between[0], (between[1] if len(between) > 1 else None)
+    if r.actor1 is None and cls == "clash" and cl.trigger.nominal and cl.trigger.verb.head.lemma_ == "be":
+        # "the clashes were between X and Y": the copula's 'between'
+        own = {t.i for t in cl.trigger.token.subtree}
+        pair = [a for g in cl.trigger.verb.head.subtree if g.i not in own and g.pos_ in ("PROPN", "NOUN")
+                for a in [actors.token_actor(g, state, strict=True)] if a]
+        pair = list(dict.fromkeys(pair))
+        if pair:
+            r.actor1, r.actor2 = pair[0], (pair[1] if len(pair) > 1 else r.actor2)
     if r.actor1 is None and cls in ("clash",) and by_prep.get("between"):
         # "clashes erupted between X and Y"
         between = by_prep["between"]
@@ -113,7 +130,7 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         # a parse that left the first of two coordinated subjects dangling ("Turkish forces and their proxies")
         r.assoc1 = [r.actor1] if r.actor1 else []
         r.actor1 = fronted[0]
-    if r.actor1 is None and cl.trigger.token is not verb:
+    if r.actor1 is None and cl.trigger.nominal:
         # "a Russian airstrike", "an Israeli drone strike", "HTS's attack": who by the noun's modifiers
         for c in cl.trigger.token.children:
             if c.dep_ in ("amod", "compound", "poss", "nmod"):
@@ -135,9 +152,21 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
             if r.actor1 is None:
                 r.actor1 = next((actors.token_actor(g, state, strict=True) for c in noun.children if c.lower_ == "by"
                                  for g in c.children if g.dep_ == "pobj"), None)
+    if r.actor1 is None and cl.trigger.nominal:
+        # "airstrikes by aircraft, believed to be Israeli": the state the agent is said to belong to
+        for c in cl.trigger.token.children:
+            if c.lower_ == "by":
+                for g in c.subtree:
+                    a = actors.state_forces(f"{g.text} forces") if g.ent_type_ == "NORP" else None
+                    if a:
+                        r.actor1 = a
+                        break
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
         r.actor1 = _claimant(sent, actors, state)
-    if r.actor1 is None and cl.subject is None and cl.trigger.token is cl.trigger.verb and not cl.passive:
+    if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS
+                                                 or cl.subject.lower_ in ("they", "we", "it")):
+        r.actor1 = _speaker(cl, actors, state)
+    if r.actor1 is None and cl.subject is None and cl.trigger.verb.pos_ in ("VERB", "AUX") and not cl.passive:
         # a misparsed subject ("X and their mercenaries attacked ..." read as a reduced relative):
         # the nearest actor named before the verb, not the one who reports it
         for t in reversed(list(sent.doc[sent.start:cl.trigger.verb.i])):
@@ -162,6 +191,26 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     return r
 
 
+FORCE_WORDS = {"jet", "warplane", "aircraft", "drone", "force", "troop", "soldier", "unit", "helicopter", "plane",
+               "fighter", "artillery", "navy", "army"}
+
+
+def _speaker(cl: Clause, actors, state) -> str | None:
+    """'The IDF announced that fighter jets had struck ...', 'the ministry said its forces captured ...':
+    unnamed forces reported by an actor are that actor's forces."""
+    verb = cl.trigger.verb
+    t = verb
+    for _ in range(3):
+        if t.dep_ in ("ccomp", "xcomp", "conj") and t.head.lemma_.lower() in SPEECH_VERBS:
+            subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                return actors.token_actor(subj, state, strict=True) or actors.state_forces(
+                    " ".join(x.text for x in subj.subtree if x.dep_ != "det"))
+            return None
+        t = t.head
+    return None
+
+
 def _claimant(sent: Span, actors, state) -> str | None:
     """'ISIS claimed responsibility for the bombing': the claimant carried it out."""
     for tok in sent:
@@ -184,15 +233,21 @@ def _weapon_class(cl: Clause) -> str | None:
     noun = cause_noun(cl)
     if noun is not None and nouns[noun.lemma_.lower()] in ("airstrike", "shell", "explode"):
         return nouns[noun.lemma_.lower()]
+    for t in cl.trigger.verb.sent:  # "a soldier was killed after their base was hit by rockets"
+        if t.dep_ == "pobj" and t.head.lower_ == "by" and nouns.get(t.lemma_.lower()) in ("airstrike", "shell", "explode"):
+            return nouns[t.lemma_.lower()]
     return None
 
 
 def cause_noun(cl: Clause):
     """'were killed in an Israeli airstrike', 'died in the shelling': the event noun a death is reported in."""
     nouns = triggers()["nouns"]
-    for prep, obj in cl.preps:
-        if prep in ("in", "by", "during", "after", "following") and obj.lemma_.lower() in nouns and \
-                obj.head.head.i == cl.trigger.verb.i:
+    verb = cl.trigger.verb
+    shared = [(c.lower_, g) for v in verb.conjuncts if v.pos_ in ("VERB", "AUX") for c in v.children
+              if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]  # "killed and injured in Israeli attacks"
+    for prep, obj in list(cl.preps) + shared:
+        if prep in ("in", "by", "during", "after", "following") and obj.lemma_.lower() in nouns and (
+                obj.head.head.i == verb.i or obj.head.head in verb.conjuncts):
             return obj
     return None
 
@@ -242,6 +297,21 @@ def _mentions_civilians(cl: Clause) -> bool:
         if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in combat:
             return False
     return False
+
+
+VICTIM_WORDS = {"civilian", "woman", "child", "children", "villager", "resident", "elderly", "family", "displaced",
+                "student", "worker", "farmer", "passenger", "worshipper", "shopper"}
+
+
+def _civilian_victims(sent: Span) -> bool:
+    """'Women, children and the elderly were among the victims', 'killing 20 civilians': the sentence says
+    who was hit, and they are civilians, not fighters."""
+    combat = cues()["combatant_words"]
+    lemmas = [(t.lemma_.lower(), t.dep_) for t in sent]
+    if any(lem in combat and dep in ("nsubj", "nsubjpass", "dobj", "pobj", "conj") for lem, dep in lemmas):
+        return False
+    return any(lem in VICTIM_WORDS and dep in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+               for lem, dep in lemmas)
 
 
 def _has_any(sent: Span, words: set[str]) -> bool:
@@ -325,7 +395,8 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if cls == "kill":
         noun = cause_noun(cl)
-        if noun is not None and triggers()["nouns"][noun.lemma_.lower()] == "clash":
+        if noun is not None and triggers()["nouns"][noun.lemma_.lower()] == "clash" and \
+                not any(t.lemma_.lower() in VICTIM_WORDS for t in cl.tokens if t.dep_ in ("nsubjpass", "dobj")):
             return "Battles", "Armed clash"  # "13 people were killed in fighting between armed groups"
         # ACLED: victims not reported as fighters are civilians
         if r.civilians or not _victims_are_combatants(cl):
@@ -351,13 +422,6 @@ def default_inter(name: str) -> int | None:
     return None
 
 
-def interaction(i1: int | None, i2: int | None) -> int | None:
-    if i1 is None:
-        return None
-    if i2 is None:
-        return i1 * 10
-    a, b = sorted((i1, i2))
-    return a * 10 + b
 
 
 _NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens|several|scores|hundreds)"

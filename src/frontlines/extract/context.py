@@ -47,6 +47,8 @@ class DocContext:
     prev_events: list[Event] = field(default_factory=list)  # the last sentence that had events: its events
     prev_si: int = -10  # ... and its index
     doc_events: dict[tuple, Event] = field(default_factory=dict)  # (location, date) -> the document's event
+    undated: set[str] = field(default_factory=set)
+    regional: set[str] = field(default_factory=set)  # events placed at a region the text names  # events dated only by an earlier sentence or the page
 
 
 @dataclass
@@ -56,8 +58,9 @@ class SentenceContext:
     para: int
     mentions: list[PlaceMention]
     when: When | None = None
-    used_places: set[int] = field(default_factory=set)  # token indexes of places already given an event
+    used_places: set[tuple] = field(default_factory=set)  # (token index, sub-event type) already given an event
     resolved: dict[tuple, ResolvedPlace] = field(default_factory=dict)  # mention key -> its resolution
+    context_when: When | None = None  # the paragraph's date before this sentence
     antecedent: Event | None = None  # the earlier event a definite event noun ("the blast") refers back to
 
 

@@ -13,7 +13,8 @@ from collections import Counter
 
 from spacy.tokens import Doc
 
-from ..places.countries import by_demonym, by_name
+from ..places.admin1 import countries_of_division
+from ..places.countries import by_demonym, by_name, country
 from ..places.resolve import PlaceContext
 
 # how much each kind of clue counts
@@ -22,6 +23,8 @@ W_NAMED = 2.0      # the country named outright
 W_DEMONYM = 0.5    # a state adjective: often a foreign actor ("Turkish drones" in Syria)
 W_ACTOR = 0.5      # a registry actor of that country
 SHORT_FORMS = {"US", "UK"}
+# a short name reports use for two countries
+AMBIGUOUS = {"Congo": ("CD", "CG")}
 
 
 def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: dict[int, str] | None = None) -> Counter:
@@ -36,13 +39,25 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
             if len(span) < n or not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in span) or \
                     not span[0].text[:1].isupper():
                 continue
+            after = sdoc[i + n] if i + n < len(sdoc) else None
+            if after is not None and after.text in ("-", "–") and not span[-1].whitespace_:
+                break  # "Iran-backed", "US-led": a sponsor, not where the article is
             text = span.text.replace("’s", "").replace("'s", "")
             if len(text) <= 2 and text not in SHORT_FORMS:
                 continue  # "KP", "NE": initials, not country codes
             c = by_name(text)
             w = W_NAMED
+            if c is None and n <= 3 and span[0].ent_type_ in ("PLACE", "GPE", "LOC"):
+                ccs = countries_of_division(text)  # "Ituri", "Borno State": a province of one country
+                if len(ccs) == 1:
+                    c, w = country(next(iter(ccs))), W_PLACE
             if c is None and n == 1:
                 c, w = by_demonym(text), W_DEMONYM
+            if text in AMBIGUOUS:
+                for cc in AMBIGUOUS[text]:
+                    votes[cc] += W_PLACE  # "Congo": either Congo; the places decide
+                i += n - 1
+                break
             if c is not None:
                 votes[c.iso2] += w
                 if w == W_NAMED:
@@ -68,4 +83,4 @@ def decide(votes: Counter) -> str | None:
     if not votes:
         return None
     (cc, n), *rest = votes.most_common(2)
-    return cc if n >= 1.0 else None
+    return cc if n >= W_DEMONYM else None  # one state adjective ('Malian troops') is a clue too

@@ -36,6 +36,11 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
 
 
 NEAR_KM = 25
+# an event told twice: the report that says how it was done codes it
+GENERIC_SUBS = {"Attack", "Armed clash"}
+SPECIFIC_SUBS = {"Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
+                 "Suicide bomb", "Grenade", "Arrests", "Abduction/forced disappearance", "Sexual violence",
+                 "Looting/property destruction"}
 
 
 def _same_as_antecedent(dc: DocContext, ante: Event, ev: Event) -> bool:
@@ -60,9 +65,17 @@ def absorb(kept: Event, new: Event) -> None:
     """Same place, same day, same document: one event, every sentence kept as evidence.  A report that
     names the weapon ("an Israeli strike hit X") codes the event better than one that counts its dead
     ("three people were killed in X"): the more specific coding is kept."""
-    if kept.sub_event_type in ("Attack", "Armed clash") and new.event_type == "Explosions/Remote violence" and \
-            new.actor1 and not new.actor1.startswith("Unidentified"):
+    if kept.sub_event_type in GENERIC_SUBS and new.sub_event_type in SPECIFIC_SUBS and new.actor1 and (
+            not new.actor1.startswith("Unidentified") or kept.actor1.startswith("Unidentified")):
         kept.event_type, kept.sub_event_type = new.event_type, new.sub_event_type
+        kept.actor1, kept.inter1 = new.actor1, new.inter1
+    if kept.sub_event_type == "Change to group/activity" and new.territorial:
+        # "soldiers retreated from the town" and "the rebels seized the town": a transfer of territory to
+        # the side that entered, not a change of activity
+        for f in ("event_type", "sub_event_type", "actor1", "inter1", "actor2", "inter2", "interaction", "territorial"):
+            setattr(kept, f, getattr(new, f))
+    if kept.actor1.startswith("Unidentified") and new.actor1 and not new.actor1.startswith("Unidentified"):
+        # "The attack was carried out by CODECO": the next report names who did it
         kept.actor1, kept.inter1 = new.actor1, new.inter1
     for e in new.evidence:
         if all(e.start != k.start for k in kept.evidence):

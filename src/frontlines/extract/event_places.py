@@ -14,7 +14,7 @@ from ..places.resolve import PlaceContext, km
 from ..places.countries import by_name
 from ..records import ResolvedPlace
 from .context import DocContext, Resources, SentenceContext
-from .grammar import Clause, path_up
+from .grammar import Clause, clause_tokens, path_up
 from .place_mentions import PlaceMention, regional
 
 
@@ -42,15 +42,28 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         arp = resolve(res, dc, s, anchor[0])
         if arp.place_id:
             situating.append((arp, anchor[1]))
-    situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and
+    situating += [(orp, f"in {orp.location}") for o, orp in resolved if orp.place_id and not is_country(o) and
                   (o.region_text or (orp.geo_precision or 1) >= 2 or o.feature in ("valley", "plain"))]
     if rp.place_id and rp.latitude is not None:
         # the place must lie where the sentence says: in the named governorate/region or near the anchor
         near = next((r for r, _ in situating if r.admin1 and r.latitude is not None), None)
+        if near is not None and near.admin1 != rp.admin1:
+            # "X, Y and Z in Latakia province": the namesake in the province the sentence names
+            inside = [p for _, p in res.places.rank(pm.name, ctx, pm.feature) if p.admin1 == near.admin1]
+            if inside:
+                p = inside[0]
+                rp = rp.model_copy(update={"place_id": p.id, "latitude": p.latitude, "longitude": p.longitude,
+                                           "admin1": p.admin1, "admin2": p.admin2, "country": p.country,
+                                           "note": f"the {pm.name} in {near.location}, as the sentence says"})
         dist = km((rp.latitude, rp.longitude), (near.latitude, near.longitude)) if near is not None else 0.0
         if near is not None and dist > 80 and near.admin1 != rp.admin1:
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                note=f"gazetteer namesake {rp.place_id} lies {int(dist)} km from {near.location}")
+        elif near is None and _far_from_sentence(rp, resolved):
+            town = next(orp for o, orp in resolved if orp.place_id and orp.latitude is not None)
+            rp = ResolvedPlace(mention=pm.name, location=pm.name,
+                               note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) lies far from "
+                                    f"{town.location}, named in the same sentence")
         elif near is None and stray_namesake(res, rp, ctx):
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) is far from "
@@ -60,6 +73,7 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         home = COUNTRIES.get(ctx.country_code or "", "")
         fallback = situating + [(orp, f"near {orp.location}, named in the same sentence") for o, orp in resolved
                                 if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text
+                                and not is_country(o)
                                 and not stray_namesake(res, orp, ctx) and (not home or orp.country == home)]
         if para_region is not None and para_region.place_id:
             fallback.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
@@ -112,6 +126,19 @@ def article_governorate(res: Resources, ctx: PlaceContext) -> ResolvedPlace | No
                          longitude=gov.longitude, admin1=gov.admin1, country=gov.country, geo_precision=3)
 
 
+FAR_KM = 80
+
+
+def _far_from_sentence(rp: ResolvedPlace, resolved) -> bool:
+    """'the village of Ablah, on the outskirts of al-Bab': a small namesake more than 80 km from every
+    precisely known place the same sentence names is not the place meant."""
+    towns = [orp for o, orp in resolved if orp.place_id and orp.latitude is not None and (orp.geo_precision or 1) == 1
+             and not o.region_text and orp.place_id != rp.place_id and not is_country(o)]
+    if not towns or (rp.geo_precision or 1) != 1:
+        return False
+    return all(km((rp.latitude, rp.longitude), (t.latitude, t.longitude)) > FAR_KM for t in towns)
+
+
 def is_country(pm: PlaceMention) -> bool:
     """'Sudan', 'eastern Democratic Republic of Congo', 'north-east Nigeria': a country, or a part of one."""
     words = (pm.region_text or pm.name).split()
@@ -127,6 +154,14 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
     verb = cl.trigger.verb
     if whole_sentence:
         in_clause = {t.i for t in verb.sent}
+    elif verb.dep_ == "relcl" and not any(pm.token.i in in_clause for pm in pmentions):
+        in_clause.add(verb.head.i)  # "the village of X, which troops entered last week": the noun it modifies
+        in_clause |= {t.i for t in verb.head.subtree if t.dep_ in ("pobj", "compound", "appos", "conj")
+                      and not any(a.i == verb.i for a in t.ancestors)}
+    elif verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX") and \
+            not any(pm.token.i in in_clause for pm in pmentions):
+        # "stormed houses in Bir Noah and kidnapped six civilians": the conjoined verb's place
+        in_clause |= {t.i for t in clause_tokens(verb.head)}
     chosen, anchors, others = [], [], []
     by_tok = {pm.token.i: pm for pm in pmentions}
     for pm in pmentions:
@@ -137,7 +172,7 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
         for t in chain:
             if t.pos_ == "ADP" or t.dep_ in ("prep", "agent"):
                 w = t.lower_
-                if w == "of" and t.head.lemma_.lower() in dirs:
+                if w == "of" and (t.head.lemma_.lower() in dirs or t.head.lower_ in dirs):
                     role = f"anchor:{t.head.text} of"
                     break
                 if w in ("near", "outside", "around", "towards", "toward"):
@@ -150,7 +185,9 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                 owner = t.head
                 if owner.i in by_tok and owner.i != pm.token.i or (
                         owner.lemma_.lower() in feats and any(c.lower_ == "of" and any(g.i in by_tok for g in c.children)
-                                                              for c in owner.children)):
+                                                              for c in owner.children)) or (
+                        owner.lemma_.lower() in feats and any(c.i in by_tok and c.dep_ in ("compound", "amod", "nmod")
+                                                              for c in owner.children)):  # "Dibis town in Kirkuk"
                     role = "container"
                     break
                 role = w

@@ -6,6 +6,7 @@ explicit records (context.py), nothing is kept on ``self``:
 
   place_mentions.py      where each sentence names a place (the whole document first: it primes
                          the article's country and governorates, event_places.prime_context)
+  place_anaphora.py      "the village", "the two towns": the places just named
   country.py             the article's country: its places, countries named, demonyms, actors
   sentence_dates.py      the day each sentence speaks of
   event_places.py        the paragraph's region; where, in context, each event happened
@@ -14,6 +15,7 @@ explicit records (context.py), nothing is kept on ``self``:
   roles_step.py          who did what to whom, the ACLED type, membership changes (coding.py)
   assemble.py            one ACLED-coded Event per place of a clause
   doc_merge.py           fatalities to events; the same place on the same day is one event
+  remote.py              a foreign state's attacks in a report of air strikes are strikes, not clashes
   vague.py               country- and region-level summaries of what the article reports place by place
 """
 from __future__ import annotations
@@ -35,8 +37,10 @@ from .control_statements import control_statements
 from .doc_merge import merge_sentence_events
 from .event_places import note_paragraph_region, prime_context
 from .lexicon import cues
+from .place_anaphora import anaphoric_places
 from .place_mentions import place_mentions
 from .sentence_dates import sentence_when
+from .remote import from_afar
 from .vague import drop_vague, fold_restatements
 from ..names import fold
 
@@ -83,11 +87,17 @@ class Extractor:
         else:
             out.warnings.append("no country: the article names no place, country or actor that tells which")
         dc.actor_state.country = COUNTRIES.get(dc.country or "")
+        history: list = []  # (sentence index, place mention) named so far, for "the village"
         for si, sent in enumerate(sdoc.sents):
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=sent.text))
             para = para_of(sent.start_char, dc.paragraphs)
-            s = SentenceContext(sent, si, para, mentions_by_sent[sent.start], sentence_when(dc, sent.text, para))
+            before = dc.para_when.get(para)  # the paragraph's date before this sentence adds its own
+            named = mentions_by_sent[sent.start]
+            anaphoric = anaphoric_places(sent, history, si, named)
+            history += [(si, pm) for pm in named]
+            s = SentenceContext(sent, si, para, named + anaphoric, sentence_when(dc, sent.text, para))
+            s.context_when = before
             note_paragraph_region(res, dc, s)
             out.mentions += [Mention(kind="place", text=pm.name, start=pm.start, end=pm.end) for pm in s.mentions]
             control_statements(res, dc, s)
@@ -98,12 +108,15 @@ class Extractor:
             if not sent_events:
                 # no clause names its own place ("an IED planted in the town of Hajin exploded"):
                 # the first event of the sentence takes the sentence's place
-                for cl in clauses:
+                # the main clause first, then the one that says how it was done
+                for cl in sorted(clauses, key=lambda c: (c.trigger.verb.dep_ != "ROOT",
+                                                         c.trigger.cls not in ("airstrike", "shell", "explode"))):
                     sent_events = clause_events(res, dc, s, cl, whole_sentence=True)
                     if sent_events:
                         break
             merge_sentence_events(dc, s, sent_events)
-            self.actors.end_sentence(dc.actor_state, sent_events)
-        events = fold_restatements(list(dc.doc_events.values()), document.meta.published)
-        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped)
+            self.actors.end_sentence(dc.actor_state, sent_events, sent)
+        events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated)
+        events = from_afar(events, document.article)
+        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped, dc.regional)
         return out

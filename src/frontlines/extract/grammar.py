@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
 from .lexicon import cues, triggers
@@ -26,7 +27,13 @@ SKIP_CHILD = {"punct", "cc", "mark", "aux", "auxpass", "neg"}
 class Trigger:
     token: Token          # the verb or event noun
     cls: str              # take, handover, lose, clash, airstrike, ...
-    verb: Token           # the verb that heads the clause (== token for verb triggers)
+    verb: Token           # the verb that heads the clause (== token for verb triggers; the noun for a free-standing one)
+    victim_subject: bool = False  # "troops came under attack": the subject is attacked, not attacking
+
+    @property
+    def nominal(self) -> bool:
+        """An event noun ("an airstrike by X", "the RSF attacks on Y"), carried by a verb or standing free."""
+        return self.token is not self.verb or self.verb.pos_ in ("NOUN", "PROPN")
 
 
 @dataclass
@@ -53,18 +60,23 @@ def lemma_of(tok: Token, known) -> str:
     for cut, add in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
         if w.endswith(cut) and w[: -len(cut)] + add in known:
             return w[: -len(cut)] + add
+    if len(lemma) >= 8:  # a typo in a long verb ("assasinated"): one letter off a known lemma
+        hit = process.extractOne(lemma, sorted(known), scorer=fuzz.ratio, score_cutoff=90)
+        if hit:
+            return hit[0]
     return lemma
 
 
 def find_triggers(sent: Span) -> list[Trigger]:
     lex = triggers()
     out: list[Trigger] = []
+    free: list[Trigger] = []
     seen: set[int] = set()
     for tok in sent:
         if tok.ent_type_ in ("ACTOR", "PLACE"):
             continue
         lemma = lemma_of(tok, lex["verbs"]) if tok.pos_ in ("VERB", "AUX") else tok.lemma_.lower()
-        if tok.pos_ in ("VERB", "AUX") or (tok.tag_.startswith("VB")):
+        if (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")) and tok.dep_ != "amod":  # not "jihadist-invaded nations"
             spec = lex["verbs"].get(lemma)
             # "took control of", "imposed full control over": a light verb with "control"
             if lemma in lex["control_verbs"] and any(c.dep_ == "dobj" and c.lemma_ in lex["control_nouns"]
@@ -87,6 +99,12 @@ def find_triggers(sent: Span) -> list[Trigger]:
             # "announced a unilateral ceasefire", "reached a deal"
             if lemma in lex["announce_verbs"] and _object_in(tok, lex["agreement_nouns"]):
                 out.append(Trigger(tok, "agree", tok))
+                seen.add(tok.i)
+                continue
+            # "police fired tear gas at protesters", "troops dispersed the demonstrators": a protest met by force
+            if lemma in lex["intervention_verbs"] and any(g.lemma_.lower() in lex["crowd_nouns"] for c in tok.children
+                                                         for g in c.subtree if c.dep_ in ("dobj", "prep")):
+                out.append(Trigger(tok, "protest", tok, victim_subject=True))
                 seen.add(tok.i)
                 continue
             if spec is None:
@@ -116,7 +134,9 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 governed, head = head.head, head.head.head
             tok_dep = governed.dep_
             head_lemma = lemma_of(head, set(lex["light_verbs"]) | set(lex["event_subject_verbs"]))
-            if tok_dep in ("dobj", "pobj") and head_lemma in lex["light_verbs"] and head.i not in seen:
+            if (tok_dep in ("dobj", "pobj") or (tok_dep == "nsubjpass" and head_lemma in ("carry", "conduct", "launch",
+                                                                                       "stage", "mount")))\
+                    and head_lemma in lex["light_verbs"] and head.i not in seen:  # also "the attack was carried out by X"
                 if head_lemma in ("repel", "repulse", "thwart"):
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))
@@ -130,9 +150,38 @@ def find_triggers(sent: Span) -> list[Trigger]:
             elif tok_dep in ("nsubj", "nsubjpass") and head_lemma in lex["event_subject_verbs"] and head.i not in seen:
                 out.append(Trigger(tok, cls, head))
                 seen.add(head.i)
+            # "troops came under attack", "the convoy came under fire": the subject is the target
+            elif tok_dep == "pobj" and head.lower_ == "under" and head.head.lemma_.lower() in ("come", "be") \
+                    and head.head.i not in seen:
+                out.append(Trigger(tok, "clash" if cls not in ("airstrike", "shell") else cls, head.head,
+                                   victim_subject=True))
+                seen.add(head.head.i)
+            # "following yesterday's airstrikes by unidentified jets on X", "the RSF attacks on Y": an event
+            # noun that names who did it and whom or where, with no verb to carry it
+            elif (tok_dep not in ("nsubj", "nsubjpass", "attr", "compound", "amod") or
+                  tok_dep == "nsubj" and head.lemma_ == "be" and any(t.lower_ == "between" for t in head.subtree)) \
+                    and _names_its_parties(tok) and \
+                    head.lemma_.lower() not in lex["trend_verbs"]:
+                free.append(Trigger(tok, cls, tok))
             # reaching an agreement: handled as a cue, not an event of its own
+    # a free-standing noun inside a clause that already has a trigger is part of that event
+    clause_heads = {t.verb.i for t in out}
+    out += [t for t in free if not any(a.i in clause_heads for a in t.token.ancestors)]
     # a noun trigger governed by a verb trigger already found is the same event
     return [t for t in out if not (t.token is not t.verb and any(o.token is t.verb for o in out if o is not t))]
+
+
+def _names_its_parties(noun: Token) -> bool:
+    """An event noun with its own agent ('by X'), target ('on X', 'against X') or a proper-noun or
+    state-adjective modifier ('Israeli strikes', 'RSF attacks')."""
+    kids = list(noun.children)
+    if any(c.dep_ in ("prep", "agent") and c.lower_ in ("by", "on", "against", "targeting", "between") and
+           any(g.dep_ == "pobj" for g in c.children) for c in kids):
+        return True
+    if noun.head.lemma_ == "be" and any(t.lower_ == "between" for t in noun.head.subtree):
+        return True  # "the clashes were between X and Y"
+    return any(c.dep_ in ("amod", "compound", "poss", "nmod") and (c.ent_type_ in ("ACTOR", "NORP") or
+               (c.pos_ == "PROPN" and c.text[:1].isupper())) for c in kids)
 
 
 def _object_in(verb: Token, nouns) -> bool:
@@ -218,6 +267,11 @@ def path_up(tok: Token, stop: Token) -> list[Token]:
     return out
 
 
+def _reported_by_source(verb: Token, cue) -> bool:
+    """'The sources indicated that ...': a source indicating is a source reporting, not a hint."""
+    return any(c.dep_ == "nsubj" and c.lemma_.lower() in cue["source_nouns"] for c in verb.children)
+
+
 def is_irrealis(trig: Trigger, sent: Span) -> str | None:
     """Why the event did not (yet) happen, or None when it is reported as fact."""
     cue = cues()
@@ -241,8 +295,7 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
             return f"planned ({t.text})"
         if i > 0 and lemma in cue["denial_verbs"]:
             return f"denied ({t.text})"
-        if i > 0 and lemma in cue["speculative_verbs"] and t.dep_ not in ("ROOT",) or \
-                (i > 0 and lemma in cue["speculative_verbs"]):
+        if i > 0 and lemma in cue["speculative_verbs"] and not _reported_by_source(t, cue):
             return f"speculation ({t.text})"
         for c in t.children:
             if c.dep_ in ("aux", "auxpass") and c.lower_ in cue["irrealis_aux"] and (i == 0 or t.pos_ in ("VERB", "AUX")):

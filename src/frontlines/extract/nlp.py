@@ -70,6 +70,9 @@ def _cased_variants(name: str) -> set[str]:
     for v in surface_variants(name):
         out.add(v)
         out.add(v[:1].upper() + v[1:])  # sentence-initial "Al-Hota"
+        art = re.match(r"^(Al|El|Ad|An|Ar|As|Ash|At|Az)([- ])(?=[A-Z])", v)
+        if art:  # mid-sentence "al-Bab" for a gazetteer's "Al-Bab"
+            out.add(art.group(1).lower() + art.group(2) + v[art.end():])
     return out
 
 

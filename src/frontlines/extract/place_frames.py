@@ -118,10 +118,13 @@ def frame_spans(doc: Doc) -> list[Span]:
             if len(items) >= 3 or (len(items) == 2 and joined):
                 out += [Span(doc, a, b, label="PLACE") for a, b in items]
         # "Nyaung Kone village", "Pale Township", "Borno State": a name and its feature noun
-        elif low in suffix_nouns and tok.i > 0 and tok.i - 1 not in taken:
+        # (also "the Sabon-Gida community of the Bungudu area": a feature noun can do both)
+        if low in suffix_nouns and tok.i > 0 and tok.i - 1 not in taken:
             j = tok.i - 1
             start = None
             while j >= 0 and tok.i - j <= MAX_NAME_TOKENS and j not in taken:
+                if doc[j].lower_ == "of":
+                    break  # "the market of Wad Sabir village": the name starts after "of"
                 if _word(doc[j]) or (doc[j].text == "-" and j > 0) or (doc[j].lower_ in CONNECTORS and j < tok.i - 1):
                     if _word(doc[j]) or doc[j].lower_ in CONNECTORS:
                         start = j

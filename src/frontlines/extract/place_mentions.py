@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..names import fold
+from ..places.countries import by_demonym, by_name
 from .context import Resources
 
 
@@ -54,8 +56,15 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             is_place = True  # "killed in Bayt Nura": a name no model labelled (or called a person), where a place stands
         if not is_place and known_name(res, tok):
             is_place = True  # "the brigade had retaken Blahodatne": a gazetteer name the tagger called a person
+        if is_place and by_demonym(tok.text) is not None and len(tok.text.split()) == 1:
+            continue  # "Iraqi": a demonym, not a place
         if is_place and dateline(tok):
             continue  # "KYIV (AP) —", "Erbil:": where the report was filed, not where anything happened
+        cap = capital_of(tok)
+        if cap is not None and not any(pm.start == tok.idx for pm in out):
+            # "the Somali capital", "the capital of Sudan", "Ukraine's capital": the country's capital
+            out.append(PlaceMention(tok, cap, "city", None, tok.idx, tok.idx + len(tok.text)))
+            continue
         landmark = landmark_span(res, tok)
         if landmark is not None and not any(pm.start == landmark.start_char for pm in out):
             out.append(PlaceMention(tok, landmark.text, tok.lemma_.lower(), None,
@@ -84,14 +93,28 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             if any(pm.start == span.start_char for pm in out):
                 continue
         name = span.text
-        region = None
+        if name.split() and name.split()[-1].lower() in ("of", "the", "and", "in"):
+            continue  # "the Federal University of": an institution cut off before its town
+        if {w.lower() for w in name.split()} & res.cue["media_words"]:
+            continue  # "The Associated Press", "Channels TV": an outlet
+        if actor_fragment(res, sent, span):
+            continue  # "al-Sham" of a misspelt "Hayyat Tahrir al-Sham": part of a group's name
+        if person_name(sent, span):
+            continue  # "led by Saif Abu Bakr", "Jihad Berro, a coroner": a person who shares a village's name
+        region, near = None, None
+        after = sent.doc[span.end] if span.end < sent.end else None
+        if feature is None and after is not None and after.lower_ in SUFFIX_FEATURES:
+            feature = after.lower_  # "Tell Abyad area", "Abadam district": the feature written after the name
         # "northwestern Hama", "the western Aleppo countryside", "southern Idlib"
         prev = sent.doc[span.start - 1] if span.start > sent.start else None
         nxt = sent.doc[span.end] if span.end < sent.end else None
-        if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV"):
+        if prev is not None and prev.lower_ in dirs and prev.pos_ in ("ADJ", "PROPN", "NOUN", "ADV") and (
+                names_a_region(res, name) or (nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"})):
             region = f"{prev.text} {name}"
             if nxt is not None and nxt.lemma_.lower() in country | {"province", "governorate", "region"}:
                 region += f" {nxt.text}"
+        elif nxt is not None and nxt.lemma_.lower() in country and not names_a_region(res, name):
+            near = f"{nxt.text} of"  # "al-Bukamal countryside": around a town, not a region of its own
         elif nxt is not None and nxt.lemma_.lower() in country:
             region = f"{name} {nxt.text}"
         elif nxt is not None and nxt.lower_ in dirs and span.end + 1 < sent.end and \
@@ -105,7 +128,7 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             prev = None  # the direction came after the name: the region starts at the name
         start = span.start_char if region is None or prev is None or not region.startswith(prev.text) else prev.idx
         end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
-        out.append(PlaceMention(tok, name, feature, region, start, end))
+        out.append(PlaceMention(tok, name, feature, region, start, end, near))
     return out
 
 
@@ -128,6 +151,9 @@ def dateline(tok: Token) -> bool:
     return nxt[0].text == "(" and len(nxt) > 1 and nxt[1].lower_ in AGENCIES
 
 
+SPEECH = {"tell", "say", "inform", "brief", "quote", "cite", "report", "contact", "ask", "interview"}
+
+
 def known_name(res: Resources, tok: Token) -> bool:
     """A proper noun in a place's position (after in/near/to/from, or the object of a capture) that the
     gazetteer knows exactly and that is not a registry actor or a person the tagger is sure of."""
@@ -136,20 +162,95 @@ def known_name(res: Resources, tok: Token) -> bool:
         return False
     if not (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "at", "into", "from", "outside", "around",
                                                       "toward", "towards", "on")
-            or tok.dep_ == "dobj" and tok.head.pos_ == "VERB"):
-        return False
+            or tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in SPEECH):
+        return False  # "told Rudaw": whom someone spoke to
     if tok.ent_type_ == "PERSON" and (tok.ent_iob_ != "B" or len(tok.text.split()) > 1):
         return False
     return bool(res.places.gaz.exact(tok.text))
 
 
+SUFFIX_FEATURES = {"area", "district", "province", "region", "state", "county", "township", "governorate",
+                   "subdistrict", "prefecture", "municipality", "village", "town", "city", "camp", "neighbourhood",
+                   "neighborhood", "community"}
+
+
+def capital_of(tok: Token) -> str | None:
+    """The capital a 'capital' token names by its country: 'the Somali capital', 'the capital of Sudan',
+    'Ukraine's capital'."""
+    if tok.lemma_.lower() != "capital" or tok.pos_ != "NOUN":
+        return None
+    for c in tok.children:
+        if c.dep_ in ("amod", "compound", "poss", "nmod"):
+            ctry = by_demonym(c.text) or by_name(c.text)
+            if ctry is not None and ctry.capital:
+                return ctry.capital
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for g in c.children:
+                ctry = by_name(g.text) if g.dep_ == "pobj" else None
+                if ctry is not None and ctry.capital:
+                    return ctry.capital
+    return None
+
+
+PERSON_NOUNS = {"coroner", "activist", "commander", "leader", "doctor", "journalist", "spokesman", "spokesperson",
+                "official", "resident", "director", "governor", "minister", "head", "member", "fighter", "mayor",
+                "colonel", "general", "officer", "lawyer", "sheikh", "son", "daughter", "brother", "father", "man",
+                "woman", "nurse", "teacher", "farmer", "photographer", "reporter", "correspondent", "chief"}
+
+
+def person_name(sent: Span, span: Span) -> bool:
+    """A place-named span that is a person: a capitalised given name before it ("Saif Abu Bakr") or an
+    appositive person after it ("Jihad Berro, a coroner")."""
+    doc = sent.doc
+    prev = doc[span.start - 1] if span.start > sent.start else None
+    if prev is not None and prev.text[:1].isupper() and prev.pos_ == "PROPN" and prev.ent_type_ not in ("PLACE", "GPE") \
+            and prev.lower_ not in {"al", "el"} and prev.i > sent.start:
+        return True
+    if span.end < sent.end and doc[span.end].text == "," and span.end + 2 < sent.end and \
+            doc[span.end + 1].lower_ in ("a", "an", "the") and doc[span.end + 2].lemma_.lower() in PERSON_NOUNS:
+        return True
+    return False
+
+
+def actor_fragment(res: Resources, sent: Span, span: Span) -> bool:
+    """The place-like end of a group's name the ruler missed ('Hayyat Tahrir Al-Sham'): the words before
+    it and the name together spell a registry actor."""
+    reg = res.actors.registry
+    for k in (1, 2, 3):
+        if span.start - k < sent.start:
+            break
+        words = sent.doc[span.start - k:span.end]
+        if not all(t.text[:1].isupper() or t.text in ("-", "al", "el") for t in words[:k]):
+            break
+        aid, score = reg.lookup(words.text)
+        if aid and score >= 85:
+            return True
+    return False
+
+
+def names_a_region(res: Resources, name: str) -> bool:
+    """'northern Aleppo' is a part of the governorate, 'central Ras al-Ayn' the middle of a town: a name
+    is a region's when the gazetteer knows it as an admin1 (or larger) unit, or as the seat named like one."""
+    key = fold(name)
+    for p in res.places.gaz.exact(name):
+        if p.feature_code.startswith(("ADM1", "PCL", "RGN")) or (p.admin1 and fold(p.admin1) == key):
+            return True
+    return by_name(name) is not None
+
+
 def regional(res: Resources, pm: PlaceMention) -> bool:
     """An area rather than a point: 'northwestern Hama', 'the al-Ghab plain', a governorate."""
-    if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area"):
+    if pm.region_text or pm.feature in ("plain", "valley", "region", "province", "governorate", "area", "state",
+                                        "county", "prefecture", "district", "township"):
         return True
     exact = res.places.gaz.exact(pm.name)
     return bool(exact) and all(p.feature_class == "L" or p.feature_code in ("ADM1", "ADM2", "PCLI")
                                for p in exact)
+
+
+# "the Army base", "a Military hospital": a kind of landmark, not its name
+GENERIC_LANDMARK_WORDS = {"army", "military", "police", "air", "naval", "navy", "government", "rebel", "security",
+                          "main", "new", "old", "central", "local", "state", "federal", "national", "regional"}
 
 
 def landmark_span(res: Resources, tok: Token) -> Span | None:
@@ -158,7 +259,7 @@ def landmark_span(res: Resources, tok: Token) -> Span | None:
         return None
     mods = [c for c in tok.lefts if c.dep_ in ("compound", "amod", "nummod") and
             (c.text[:1].isupper() or c.text[:1].isdigit()) and c.ent_type_ not in ("ACTOR", "DATE")
-            and not nationality(c, res.actors.registry)]
+            and not nationality(c, res.actors.registry) and c.lower_ not in GENERIC_LANDMARK_WORDS]
     if not mods:
         return None
     return tok.doc[min(m.left_edge.i for m in mods):tok.i + 1]

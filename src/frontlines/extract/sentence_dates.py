@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from .context import DocContext
+from .context import DocContext, SentenceContext
+from .grammar import Clause
 from .timex import When, anaphoric_when, find_when
 
 EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
@@ -25,7 +26,42 @@ def sentence_when(dc: DocContext, text: str, para: int) -> When | None:
     elif EARLIER.match(text) and para_when.get(para):
         when = When(para_when[para].day, 2, "earlier")
     elif para in para_when:
-        when = para_when[para]
+        p = para_when[para]  # the paragraph's date, not this sentence's own
+        when = When(p.day, p.precision, p.text, explicit=False)
+    elif dc.last_when is not None and published and 0 <= (published - dc.last_when.day).days <= 7:
+        # a sentence that says no day, after the lede has named one: that day, not the page's
+        when = When(dc.last_when.day, dc.last_when.precision, dc.last_when.text, explicit=False)
     elif published:
         when = When(published, 2, "publication date", explicit=False)
     return when
+
+
+def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
+    """A sentence with two dates ("claimed on Tuesday an attack late on Sunday"): the one in the
+    event's own words — the event noun's phrase or the verb's clause — dates it."""
+    if s.when is None or not s.when.explicit:
+        return s.when
+    dates = [e for e in s.sent.ents if e.label_ == "DATE"]
+    trig = cl.trigger.token
+    toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
+    if not dates or not toks:
+        return s.when
+    lo, hi = min(t.i for t in toks), max(t.i for t in toks)
+    own = find_when(s.sent.doc[lo:hi + 1].text, dc.document.meta.published)
+    if own:
+        return own
+    inside = {t.i for t in toks}
+    verb = cl.trigger.verb
+
+    def subordinate(e) -> bool:  # the date sits in a clause of its own ("which troops entered last week")
+        return any(a.dep_ in ("relcl", "advcl", "acl") and a.i != verb.i and verb not in a.ancestors
+                   for a in [e.root, *e.root.ancestors] if a.pos_ in ("VERB", "AUX"))
+    if cl.trigger.token is verb and all(e.root.i not in inside and subordinate(e) for e in dates):
+        # "captured X, near Y, which troops entered last week": the date is the relative clause's
+        fallback = s.context_when
+        published = dc.document.meta.published
+        if fallback is not None:
+            return When(fallback.day, fallback.precision, fallback.text, explicit=False)
+        if published:
+            return When(published, 2, "publication date", explicit=False)
+    return s.when

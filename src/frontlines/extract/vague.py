@@ -16,16 +16,21 @@ from collections import defaultdict
 
 from ..names import fold
 from ..places.gazetteer import Gazetteer
+from ..places.countries import by_name
+from ..places.resolve import km
 from ..records import Event
+from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS
 
 REGION_CODES = {"ADM1", "ADM2", "ADM3", "RGN", "RGNE", "PCLI", "VAL", "PLN"}
 
 
-def _kind(ev: Event, gaz: Gazetteer, countries: set[str]) -> str:
+def _kind(ev: Event, gaz: Gazetteer, countries: set[str], regional_ids: set[str] = frozenset()) -> str:
     """'country', 'region' or 'place'."""
     place = gaz.get(ev.place_id)
     if place is not None and place.feature_code.startswith("PCL"):
         return "country"
+    if by_name(ev.location) is not None:
+        return "country"  # "Niger Republic", "the DRC"
     words = fold(ev.location).split()
     # "Syria", "eastern Syria", "north-eastern Syria", "the south of Lebanon"
     if words and (" ".join(words) in countries or (len(words) <= 4 and (words[-1] in countries or
@@ -35,6 +40,8 @@ def _kind(ev: Event, gaz: Gazetteer, countries: set[str]) -> str:
     # gazetteer lacks, placed in its region for want of better, is still a place
     if place is not None and ((ev.geo_precision or 1) >= 3 or place.feature_code in REGION_CODES):
         return "region"
+    if (ev.place_id or "").startswith("admin1:") or ev.event_id in regional_ids:
+        return "region"
     return "place"
 
 
@@ -42,18 +49,45 @@ def _near_day(a: Event, b: Event) -> bool:
     return abs((a.event_date - b.event_date).days) <= 1
 
 
-def fold_restatements(events: list[Event], published) -> list[Event]:
+RESTATED_DAYS = 7
+CROWD_KM = 5  # one protest in a city: its square and its streets are one event
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+
+
+def _compatible(a: Event, b: Event) -> bool:
+    """The same event told twice may be coded once from its dead ("killed five") and once from its
+    weapon ("shelling of the city"): both are political violence."""
+    return a.event_type == b.event_type or (a.event_type in VIOLENT and b.event_type in VIOLENT and
+                                            (a.sub_event_type in GENERIC_SUBS or b.sub_event_type in GENERIC_SUBS))
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    if fold(a.location) == fold(b.location):
+        return True
+    if a.event_type in ("Protests", "Riots") and a.event_type == b.event_type:
+        if None in (a.latitude, b.latitude):
+            return True  # a landmark of the protest the gazetteer lacks ("the police headquarters")
+        return km((a.latitude, a.longitude), (b.latitude, b.longitude)) <= CROWD_KM
+    return False  # a report without a date of its own restates one up to a week apart
+
+
+def fold_restatements(events: list[Event], published, undated: set[str] = frozenset()) -> list[Event]:
     """The headline and the lede, or the lede and a later recap, report the same event at the same
     place a day apart (one dated "on Monday", the other only by the page): one event, every sentence
     kept as evidence, dated by the sentence that names its day."""
     keep: list[Event] = []
     for ev in events:
-        twin = next((k for k in keep if k.event_type == ev.event_type and fold(k.location) == fold(ev.location)
-                     and abs((k.event_date - ev.event_date).days) <= 1), None)
+        def window(k: Event) -> int:
+            return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 1
+        twin = next((k for k in keep if _compatible(k, ev) and _same_place(k, ev)
+                     and abs((k.event_date - ev.event_date).days) <= window(k)), None)
         if twin is None:
             keep.append(ev)
             continue
-        if twin.event_date == published and ev.event_date != published:
+        if twin.sub_event_type in GENERIC_SUBS and ev.sub_event_type in SPECIFIC_SUBS:
+            twin.event_type, twin.sub_event_type = ev.event_type, ev.sub_event_type
+            twin.actor1, twin.inter1 = ev.actor1, ev.inter1
+        if twin.event_date == published and ev.event_date != published and ev.event_id not in undated:
             twin.event_date, twin.time_precision = ev.event_date, ev.time_precision
             twin.sub_event_type, twin.actor1, twin.inter1 = ev.sub_event_type, ev.actor1, ev.inter1
         for e in ev.evidence:
@@ -65,8 +99,10 @@ def fold_restatements(events: list[Event], published) -> list[Event]:
     return keep
 
 
-def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict]) -> list[Event]:
-    kinds = {id(ev): _kind(ev, gaz, country_names) for ev in events}
+def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict],
+               regional_ids: set[str] = frozenset()) -> list[Event]:
+    """``regional_ids``: events whose place the text names as a region ("Borno State", "Tell Abyad area")."""
+    kinds = {id(ev): _kind(ev, gaz, country_names, regional_ids) for ev in events}
     keep: list[Event] = []
     by_sentence: dict[tuple, list[Event]] = defaultdict(list)
     for ev in events:
@@ -74,13 +110,14 @@ def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], ski
     for ev in events:
         kind = kinds[id(ev)]
         text = ev.evidence[0].text if ev.evidence else ""
-        if kind == "country":
-            skipped.append({"sentence": text, "trigger": ev.sub_event_type,
-                            "why": f"too vague: placed only at the country ('{ev.location}')"})
-            continue
-        if kind == "region":
+        if kind in ("country", "region"):
             finer = [o for o in events if kinds[id(o)] == "place" and o.event_type == ev.event_type and _near_day(o, ev)
-                     and (not ev.admin1 or o.admin1 == ev.admin1)]
+                     and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))]  # a region we cannot place folds nowhere
+            if kind == "country" and len(finer) != 1:
+                # a country-level report is the detailed one only when the article has just one such event
+                skipped.append({"sentence": text, "trigger": ev.sub_event_type,
+                                "why": f"too vague: placed only at the country ('{ev.location}')"})
+                continue
             if finer:
                 target = finer[0]
                 for e in ev.evidence:

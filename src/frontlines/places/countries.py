@@ -6,6 +6,8 @@ All lookups are case-insensitive and cached; the table is read once per process.
 """
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from importlib import resources
 
@@ -72,6 +74,7 @@ def country(iso2: str | None) -> Country | None:
 def by_name(text: str | None) -> Country | None:
     """'Sudan', 'the DRC', 'U.S.', 'Burma', 'Côte d'Ivoire', 'SDN' -> the country; also an ISO2 code."""
     k = _key(text or "")
+    k = re.sub(r"^(?:the )?republic of |(?<=\w) republic$", "", k) if k not in _table()[1] else k  # "Niger Republic"
     if k.startswith("the "):
         k = k[4:] if _key(k[4:]) in _table()[1] else k
     iso = _table()[1].get(k)

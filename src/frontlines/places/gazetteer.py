@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from .. import names as _names_module
 from ..names import fold
 from ..records import Place
-from .countries import country_names
+from .countries import by_demonym, country_names
 
 COUNTRIES = country_names()  # iso2 -> ACLED country name, from data/places/countries.tsv
 
@@ -92,6 +92,7 @@ SCHEMA = 1
 # reach: the Levant and its neighbours, and large places everywhere (plus any rows laid on top).
 DEFAULT_FUZZY_COUNTRIES = ("SY", "IQ", "TR", "LB", "JO", "IL", "PS")
 BIG = 100_000
+EVERYWHERE = "*"  # ``exact(name, countries=EVERYWHERE)``: every country's rows
 # admin1 names that are ordinary English words, or too generic to tag as a place on their own
 _GENERIC_ADMIN1 = {"centre", "center", "central", "north", "south", "east", "west", "northern", "southern",
                    "eastern", "western", "capital", "coast", "lakes", "upper", "lower", "delta", "plateau",
@@ -146,6 +147,9 @@ class _Builtin:
         self._rows: dict[str, Place] = {}
         self._domains: dict[tuple, dict[int, list[str]]] = {}
         self._len: int | None = None
+
+    def __getstate__(self) -> dict:  # a connection does not travel to another process; it is reopened there
+        return {**self.__dict__, "_conn": None, "_pid": 0}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -231,10 +235,18 @@ class _PlacesView(Mapping):
 class Gazetteer:
     """Places by folded name.  ``Gazetteer(places)`` holds its rows in memory; the built-in one
     (``builtin_gazetteer()``) reads the world's rows from their index and keeps in memory only
-    the rows laid on top of it (``add``, ``with_extra``)."""
+    the rows laid on top of it (``add``, ``with_extra``).
 
-    def __init__(self, places: Iterable[Place] = (), base: _Builtin | None = None):
+    ``default_countries``: what an exact lookup that names no country searches; None (the
+    default, and the built-in gazetteer's) is every country.  A tuple of ISO2 codes limits such
+    lookups to those countries, places of 100,000 or more and the rows laid on top, as the
+    former built-in data did (``DEFAULT_FUZZY_COUNTRIES``).  Fuzzy spellings are always looked
+    for only in the countries asked (or, with none asked, in that former domain)."""
+
+    def __init__(self, places: Iterable[Place] = (), base: _Builtin | None = None,
+                 default_countries: tuple[str, ...] | None = None):
         self.base = base
+        self.default_countries = default_countries
         self._extra: dict[str, Place] = {}
         self.index: dict[str, list[str]] = defaultdict(list)  # the rows held in memory only
         self._by_len: dict[int, list[str]] | None = None
@@ -248,7 +260,7 @@ class Gazetteer:
 
     def with_extra(self, places: Iterable[Place]) -> "Gazetteer":
         """A gazetteer with ``places`` laid on top of this one's, sharing its built-in index."""
-        g = Gazetteer(base=self.base)
+        g = Gazetteer(base=self.base, default_countries=self.default_countries)
         g.add(self._extra.values())
         g.add(places)
         return g
@@ -297,8 +309,16 @@ class Gazetteer:
         ids = self.base.ids(key) if self.base is not None else []
         return list(dict.fromkeys([*ids, *self.index.get(key, ())]))
 
-    def exact(self, name: str) -> list[Place]:
-        return [p for p in (self.get(i) for i in self._ids(fold(name))) if p is not None]
+    def exact(self, name: str, countries: Iterable[str] | str | None = None) -> list[Place]:
+        """Places whose name or alternate name folds to ``name``'s key: in ``countries`` (ISO2
+        codes), in every country (``EVERYWHERE``), or (None) in ``default_countries``."""
+        hits = [p for p in (self.get(i) for i in self._ids(fold(name))) if p is not None]
+        if countries == EVERYWHERE:
+            return hits
+        if countries is not None:
+            cs = {c.upper() for c in countries}
+            return [p for p in hits if p.country_code in cs]
+        return [p for p in hits if self._in_domain(p, None)]
 
     def _fuzzy_keys(self, countries: tuple[str, ...] | None) -> dict[int, list[str]]:
         if self._by_len is None:
@@ -318,13 +338,14 @@ class Gazetteer:
     def _in_domain(self, p: Place, countries: tuple[str, ...] | None) -> bool:
         if countries:
             return p.country_code in countries
-        return self.base is None or p.id in self._extra or p.country_code in DEFAULT_FUZZY_COUNTRIES or _big(p)
+        return self.default_countries is None or p.id in self._extra or p.country_code in self.default_countries \
+            or _big(p)
 
     def candidates(self, name: str, limit: int = 10, countries: Iterable[str] | None = None,
                    ) -> list[tuple[Place, float]]:
-        """Places a name may refer to: exact folded matches anywhere (score 100), else close fuzzy
-        spellings among the places of ``countries`` (ISO2 codes; when None, the former built-in
-        region and large places everywhere)."""
+        """Places a name may refer to: exact folded matches (score 100) in every country (with
+        ``countries`` None: as ``exact``), else close fuzzy spellings among the places of
+        ``countries`` (ISO2 codes; with None, the former built-in region and large places)."""
         key = fold(name)
         if not key:
             return []
@@ -332,7 +353,7 @@ class Gazetteer:
         ck = (key, cs)
         if ck in self._cache:
             return self._cache[ck]
-        hits = [(p, 100.0) for p in self.exact(name)]
+        hits = [(p, 100.0) for p in self.exact(name, EVERYWHERE if cs else None)]
         if not hits and len(key) >= 5:
             by_len = self._fuzzy_keys(cs)
             # a ratio of 88+ needs lengths within about a quarter of each other: search only those keys
@@ -385,6 +406,7 @@ class Gazetteer:
                     continue  # their curated names are above
                 for n in {name if name.isascii() else asciiname, *_admin1_short(asciiname)}:
                     if len(n) >= 4 and n.lower() not in STOP_WORDS and n.lower() not in _GENERIC_ADMIN1 \
+                            and by_demonym(n) is None \
                             and n[:1].isupper():
                         yield n, f"admin1:{code}"
 
@@ -423,10 +445,13 @@ def builtin_places() -> Iterator[Place]:
 
 
 def _fingerprint() -> str:
+    """What the index was made from: each data file's size and modification time (reading 8 MB
+    to hash it would cost more than opening the index) and the name folding's source."""
     h = hashlib.sha256(f"schema {SCHEMA}".encode())
     for name in BUILTIN_FILES:
         f = _data(name)
-        h.update(name.encode() + (f.read_bytes() if f.is_file() else b""))
+        st = os.stat(str(f)) if f.is_file() else None
+        h.update(f"{name} {st.st_size if st else -1} {st.st_mtime_ns if st else -1}".encode())
     h.update(Path(_names_module.__file__).read_bytes())  # the folding the keys were made with
     return h.hexdigest()[:16]
 
@@ -485,6 +510,9 @@ def build_index(path: Path) -> None:
         db.commit()
         db.close()
         os.replace(tmp, path)
+        for stale in path.parent.glob("gazetteer-*.sqlite"):  # indexes of former data or code
+            if stale != path:
+                stale.unlink(missing_ok=True)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

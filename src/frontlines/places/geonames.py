@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..records import Place
-from .gazetteer import parse_admin1, parse_geonames
+from .gazetteer import _read_admin1, parse_admin1, parse_geonames
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -210,19 +210,13 @@ def _country(code: str | None) -> str | None:
     return code.upper()
 
 
-def load_dump(store: Store, path: str | Path, admin1_path: str | Path | None = None,
-              alternate_names_path: str | Path | None = None, country: str | None = None) -> int:
-    """Parse a GeoNames dump and bulk-write its places to ``store``; return how many were stored.
-
-    ``admin1_path`` defaults to ``admin1CodesASCII.txt`` beside the dump (governorate names
-    stay blank when there is none); ``alternate_names_path`` defaults to the file ``fetch``
-    puts beside it (``alternatenames/SY.zip`` for ``SY.zip``).  ``country`` keeps only one
-    country's rows, e.g. ``"SY"`` out of ``allCountries.zip``.  Malformed rows are skipped.
-    """
+def read_places(path: str | Path, admin1_path: str | Path | None = None,
+                alternate_names_path: str | Path | None = None, country: str | None = None) -> Iterator[Place]:
+    """The places of a GeoNames dump, as ``load_dump`` reads them, without a store."""
     path = Path(path)
     country = _country(country)
     admin1_file = Path(admin1_path) if admin1_path else _beside(path, ADMIN1_FILE)
-    admin1 = parse_admin1(read_dump(admin1_file)) if admin1_file else {}
+    admin1 = parse_admin1(read_dump(admin1_file)) if admin1_file else _read_admin1()
     alt_file = Path(alternate_names_path) if alternate_names_path else _find_alternate_names(path)
     extra: dict[str, list[str]] = {}
     if alt_file:
@@ -230,7 +224,19 @@ def load_dump(store: Store, path: str | Path, admin1_path: str | Path | None = N
     places = parse_rows(read_dump(path), admin1, f"GeoNames {path.name}")
     if country:
         places = (p for p in places if p.country_code == country)
-    return store.add_places(_with_alternates(places, extra), batch=BATCH)
+    return _with_alternates(places, extra)
+
+
+def load_dump(store: Store, path: str | Path, admin1_path: str | Path | None = None,
+              alternate_names_path: str | Path | None = None, country: str | None = None) -> int:
+    """Parse a GeoNames dump and bulk-write its places to ``store``; return how many were stored.
+
+    ``admin1_path`` defaults to ``admin1CodesASCII.txt`` beside the dump, else the built-in
+    table of every country's first-level names; ``alternate_names_path`` defaults to the file ``fetch``
+    puts beside it (``alternatenames/SY.zip`` for ``SY.zip``).  ``country`` keeps only one
+    country's rows, e.g. ``"SY"`` out of ``allCountries.zip``.  Malformed rows are skipped.
+    """
+    return store.add_places(read_places(path, admin1_path, alternate_names_path, country), batch=BATCH)
 
 
 # ---- fetching -----------------------------------------------------------------------------

@@ -11,9 +11,12 @@ from dataclasses import dataclass, field
 
 from ..extract.lexicon import cues
 from ..records import Place, ResolvedPlace
+from .admin1 import division
+from .countries import country
 from .gazetteer import Gazetteer
 from .regions import direction_of, region_point
 
+REGION_FEATURES = {"province", "state", "region", "governorate", "county", "prefecture", "oblast"}
 PRECISION_BY_CODE = {"ADM1": 3, "ADM2": 2, "ADM3": 2, "RGN": 3, "PCLI": 3, "VAL": 3, "PLN": 3, "RGNE": 3}
 
 
@@ -100,6 +103,17 @@ class PlaceResolver:
                 ) -> ResolvedPlace:
         """``region_text``: the whole phrase when the name only anchors a region ("northwestern Hama")."""
         ranked = self.rank(name, ctx, feature, region=bool(region_text))
+        regionish = bool(region_text) or feature in REGION_FEATURES
+        home_hit = any(p.country_code == ctx.home for _, p in ranked)
+        if ctx.home and (not ranked or (regionish and not home_hit)):
+            # "Gezira province", "Borno State": a first-level division the gazetteer has no row for
+            div = division(name, ctx.home)
+            if div is not None:
+                c = country(div.country_code)
+                return ResolvedPlace(mention=name, location=region_text or name, place_id=f"admin1:{div.code}",
+                                     latitude=div.latitude, longitude=div.longitude, admin1=div.name,
+                                     country=c.name if c else "", geo_precision=3, score=100.0,
+                                     note=f"the first-level division {div.name} ({div.code})")
         if not ranked:
             return ResolvedPlace(mention=name, location=region_text or name, note="not in the gazetteer")
         score, place = ranked[0]

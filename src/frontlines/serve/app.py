@@ -16,22 +16,19 @@ from datetime import date
 from importlib import resources
 from typing import Annotated, Literal, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
-from sqlalchemy import select
 
 from ..analysis import cached, merged, peek, timeline
 from ..store import Store
-from ..store.db import EventRow, ReviewRow
+from ..filters import actor_names
+from ..review import EDITABLE, ReviewError, check_correction, status
 from .guard import Guard, short_validation_errors
-
-EDITABLE = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "location", "admin1", "latitude",
-            "longitude", "fatalities", "notes")
 
 
 class ReviewIn(BaseModel):
@@ -44,6 +41,10 @@ class ReviewIn(BaseModel):
     field: Optional[Literal[EDITABLE]] = None  # type: ignore[valid-type]
     value: Optional[str] = Field(None, max_length=2000)
     reviewer: str = Field("analyst", min_length=1, max_length=128)
+    confirm_new: bool = Field(False, description="actor1/actor2: record a name the actor registry does not know")
+    latitude: Optional[float] = Field(None, ge=-90, le=90, description="location: coordinates of a place "
+                                                                      "that is not in the gazetteer")
+    longitude: Optional[float] = Field(None, ge=-180, le=180)
 
     @model_validator(mode="after")
     def _correction_complete(self) -> "ReviewIn":
@@ -64,6 +65,7 @@ def _iso_day(value: object) -> object:
 
 
 Day = Annotated[date, BeforeValidator(_iso_day)]
+Iso2 = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$")]
 NOT_FOUND = {404: {"model": Problem, "description": "not found"}}
 UNAUTHORIZED = {401: {"model": Problem, "description": "missing or wrong edit token"}}
 BAD_BODY = {400: {"model": Problem, "description": "the body is not JSON"}}
@@ -82,30 +84,19 @@ class ReviewOut(BaseModel):
     at: str
 
 
-def _reviews(store: Store, event_id: str | None = None) -> dict[str, list[dict]]:
-    q = select(ReviewRow).order_by(ReviewRow.id)
-    if event_id:
-        q = q.where(ReviewRow.event_id == event_id)
-    out: dict[str, list[dict]] = {}
-    with store.session() as s:
-        for r in s.scalars(q):
-            out.setdefault(r.event_id, []).append(
-                {"id": r.id, "event_id": r.event_id, "action": r.action, "field": r.field, "old_value": r.old_value,
-                 "new_value": r.new_value, "reviewer": r.reviewer, "at": r.at.isoformat()})
+def _view(ev, reviews: list[dict]) -> dict:
+    out = json.loads(ev.model_dump_json())
+    out["reviews"] = reviews
+    out["status"] = status(reviews)
     return out
 
 
-def _apply(ev: dict, reviews: list[dict]) -> dict:
-    ev = dict(ev)
-    ev["reviews"] = reviews
-    ev["status"] = "unreviewed"
-    for r in reviews:
-        if r["action"] == "correct" and r["field"]:
-            ev[r["field"]] = r["new_value"]
-            ev["status"] = "corrected"
-        elif r["action"] in ("accept", "reject"):
-            ev["status"] = "accepted" if r["action"] == "accept" else "rejected"
-    return ev
+def _annotated(row: dict, reviews: list[dict]) -> dict:
+    """An event already serialised (reviews applied by the store) with its review history and status."""
+    out = dict(row)
+    out["reviews"] = reviews
+    out["status"] = status(reviews)
+    return out
 
 
 MAX_LIMIT = 10_000
@@ -130,10 +121,16 @@ class Page:
         return rows
 
 
+def _key(filters: dict) -> tuple:
+    """A cache key for filters whose values may be sets (an actor's names)."""
+    return tuple(sorted((k, str(sorted(v)) if isinstance(v, (set, frozenset)) else str(v))
+                        for k, v in filters.items() if v is not None))
+
+
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     store = Store(db)
     edit_token = token or os.environ.get("FRONTLINES_TOKEN") or secrets.token_urlsafe(16)
-    app = FastAPI(title="frontlines", version="0.1.0",
+    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Conflict events coded to the ACLED codebook, with their evidence, and territorial control.")
     app.state.store = store
     app.state.token = edit_token
@@ -167,41 +164,91 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return {"id": doc.id, "meta": json.loads(doc.meta.model_dump_json()), "article": doc.article,
                 "comments": doc.comments, "warnings": doc.warnings}
 
+    _gazetteer: dict = {}
+
+    def place(place_id: str):
+        if "g" not in _gazetteer:
+            from ..places.gazetteer import Gazetteer, builtin_gazetteer
+            extra = list(store.places())
+            g = builtin_gazetteer()
+            _gazetteer["g"] = Gazetteer(list(g.places.values()) + extra) if extra else g
+        return _gazetteer["g"].get(place_id)
+
+    def registry():
+        from ..actors.registry import default_registry
+        return default_registry()
+
+    def _filters(start, end, event_type, actor, place, bbox, raw, rejected) -> dict:
+        box = tuple(float(x) for x in bbox.split(",")) if bbox else None
+        return dict(start=start, end=end, event_type=event_type, actor=actor_names(registry(), actor),
+                    place=place, bbox=box, raw=raw, rejected=rejected)
+
+    def _narrow(evs, q, source):
+        if source:
+            evs = [e for e in evs if source.lower() in e.source.lower()]
+        if q:
+            words = q.lower().split()
+            def text(e):
+                return " ".join([e.actor1, e.actor2, e.assoc_actor_1, e.assoc_actor_2, e.location, e.admin1, e.notes,
+                                 e.source, e.sub_event_type, *(x.text for x in e.evidence)]).lower()
+            evs = [e for e in evs if all(w in text(e) for w in words)]
+        return evs
+
+    def select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source):
+        filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
+        evs = merged(store, **filters).events if merge else store.events(**filters)
+        return _narrow(evs, q, source)
+
+    Q = Query(None, max_length=200, description="words that must all appear in the event's actors, place, "
+                                                 "notes, source or evidence (any case)")
+    SOURCE = Query(None, max_length=200, description="part of the source's name (any case)")
+    TYPE = Query(None, alias="type", description="event type or sub-event type (any case)")
+    ACTOR = Query(None, description="an actor by any of its names or aliases")
+    PLACE = Query(None, description="location name or gazetteer place id")
+    BOX = Query(None, description="west,south,east,north", pattern=BBOX)
+    RAW = Query(False, description="the extraction alone, without analysts' reviews")
+    REJECTED = Query(False, description="include events an analyst rejected")
+
     responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
     app.state.responses_cache = responses_cache
 
     @app.get("/api/events")
-    async def events(request: Request, start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
-               event_type: Optional[str] = Query(None, alias="type"), actor: Optional[str] = None,
-               place: Optional[str] = None,
-               bbox: Optional[str] = Query(None, description="west,south,east,north", pattern=BBOX),
-               merge: bool = Query(True, alias="merged"), response: Response = None,
-               pg: Page = Depends()) -> list[dict]:
-        box = tuple(float(x) for x in bbox.split(",")) if bbox else None
-        filters = dict(start=start, end=end, event_type=event_type, actor=actor, place=place, bbox=box)
+    async def events(response: Response, start: Optional[Day] = Query(None, alias="from"),
+                     end: Optional[Day] = Query(None, alias="to"),
+                     event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
+                     bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
+                     rejected: bool = REJECTED, q: Optional[str] = Q, source: Optional[str] = SOURCE,
+                     pg: Page = Depends()) -> list[dict]:
+        filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
+        narrow = dict(q=q, source=source)
         # the same query on the same store state (documents, events, reviews) gets the same bytes
-        ck = (store.view_state(), merge, pg.limit, pg.page, *sorted((k, str(v)) for k, v in filters.items()))
+        ck = (store.view_state(), merge, pg.limit, pg.page, *_key(filters), *_key(narrow))
         hit = responses_cache.get(ck)
         if hit is not None:
             return Response(hit[0], media_type="application/json", headers={"X-Total-Count": hit[1]})
         # async: a current cached view is sliced on the event loop (no thread per request, which under
         # 50 clients made a GIL convoy); computing a stale view or a page of the table goes to a thread
-        if merge:  # serialised once per store generation, then sliced
-            key = ("merged-json", *sorted((k, str(v)) for k, v in filters.items() if v is not None))
+        if merge:  # serialised once per store view state, then sliced
+            key = ("merged-json", *_key(filters), *_key(narrow))
             rows = peek(store, key)
             if rows is None:
                 rows = await run_in_threadpool(cached, store, key, lambda: [
-                    json.loads(e.model_dump_json()) for e in merged(store, **filters).events])
+                    json.loads(e.model_dump_json()) for e in _narrow(merged(store, **filters).events, q, source)])
             rows = pg.cut(rows, response)
+        elif q or source:
+            def page() -> list[dict]:
+                return [json.loads(e.model_dump_json())
+                        for e in pg.cut(_narrow(store.events(**filters), q, source), response)]
+            rows = await run_in_threadpool(page)
         else:
             def page() -> list[dict]:
                 return [json.loads(e.model_dump_json()) for e in pg.cut(
                     store.events(**filters, limit=pg.limit, offset=pg.offset), response,
                     store.count_events(**filters))]
             rows = await run_in_threadpool(page)
-        reviews = _reviews(store)
+        reviews = {} if raw else store.reviews()
         # plain JSON already: validating the rows again per request cost more than the query
-        out = JSONResponse([_apply(r, reviews.get(r["event_id"], [])) for r in rows],
+        out = JSONResponse([_annotated(r, reviews.get(r["event_id"], [])) for r in rows],
                            headers={"X-Total-Count": response.headers["X-Total-Count"]})
         if len(out.body) < 1_000_000:
             responses_cache[ck] = (out.body, response.headers["X-Total-Count"])
@@ -209,30 +256,62 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                 responses_cache.popitem(last=False)
         return out
 
+    @app.get("/api/export", response_class=Response,
+             responses={200: {"content": {"text/csv": {}, "application/geo+json": {}},
+                              "description": "the selected events as ACLED's CSV or GeoJSON"}})
+    def export(fmt: Literal["csv", "geojson"] = Query("csv", alias="format"),
+               start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
+               event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
+               bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
+               q: Optional[str] = Q, source: Optional[str] = SOURCE,
+               numeric_inter: bool = Query(False, description="inter codes as numbers")) -> Response:
+        """The selection (the same filters as /api/events) as ACLED's CSV or GeoJSON, corrections applied."""
+        from ..export.formats import ExportContext, write_events
+        evs = select(start, end, event_type, actor, place, bbox, merge, raw, False, q, source)
+        ctx = ExportContext(registry=registry(), places={p.id: p.name for p in store.places()},
+                            reviews={} if raw else store.reviews(), timestamps=store.event_timestamps(),
+                            numeric_inter=numeric_inter)
+        body = write_events(evs, fmt, ctx=ctx)
+        media = "text/csv; charset=utf-8" if fmt == "csv" else "application/geo+json"
+        return Response(body, media_type=media,
+                        headers={"Content-Disposition": f'attachment; filename="frontlines-events.{fmt}"'})
+
+    @app.get("/api/taxonomy")
+    def acled_taxonomy() -> dict[str, list[str]]:
+        """ACLED's event types and their sub-event types."""
+        from ..review import taxonomy
+        return taxonomy()
+
     @app.get("/api/events/{event_id}", responses=NOT_FOUND)
-    def event(event_id: str) -> dict:
-        with store.session() as s:
-            row = s.get(EventRow, event_id)
-            if row is None:
-                raise HTTPException(status_code=404, detail="no such event")
-            data = row.data
-        return _apply(data, _reviews(store, event_id).get(event_id, []))
+    def event(event_id: str, raw: bool = Query(False, description="the extraction alone")) -> dict:
+        ev = store.event(event_id, raw=raw)
+        if ev is None:
+            raise HTTPException(status_code=404, detail="no such event")
+        return _view(ev, [] if raw else store.reviews(event_id).get(event_id, []))
 
     @app.post("/api/events/{event_id}/review", dependencies=[Depends(require_token)], status_code=201,
               responses={**BAD_BODY, **UNAUTHORIZED, **NOT_FOUND})
     def review(event_id: str, body: ReviewIn) -> ReviewOut:
-        with store.session() as s, s.begin():
-            row = s.get(EventRow, event_id)
-            if row is None:
-                raise HTTPException(status_code=404, detail="no such event")
-            old = row.data.get(body.field) if body.field else None
-            r = ReviewRow(event_id=event_id, action=body.action, field=body.field,
-                          old_value=None if old is None else str(old), new_value=body.value, reviewer=body.reviewer)
-            s.add(r)
-            s.flush()
-            out = ReviewOut(id=r.id, event_id=event_id, action=r.action, field=r.field, old_value=r.old_value,
-                            new_value=r.new_value, reviewer=r.reviewer, at=r.at.isoformat())
-        return out
+        """Accept, reject, or correct one field.  A correction is checked: fatalities a whole number,
+        event_date YYYY-MM-DD, ACLED's types and sub-types (a sub-type sets its type), actors from the
+        registry (or a new name with ``confirm_new``), a location by gazetteer place id (or a name with
+        ``latitude`` and ``longitude``).  Fields that follow from it (coordinates, inter codes) are
+        stored as reviews of the same action; the first row is returned."""
+        current = store.event(event_id)
+        if current is None:
+            raise HTTPException(status_code=404, detail="no such event")
+        rows: list = [(None, None)]
+        if body.action == "correct":
+            try:
+                rows = check_correction(current, body.field, body.value, registry=registry(), place=place,
+                                        confirm_new=body.confirm_new, latitude=body.latitude,
+                                        longitude=body.longitude)
+            except ReviewError as e:
+                # the shape of FastAPI's own validation errors, so clients read one format
+                raise HTTPException(status_code=422, detail=[{"loc": ["body", "value"], "msg": str(e),
+                                                              "type": "value_error"}]) from None
+        saved = store.add_reviews(event_id, body.action, rows, body.reviewer)
+        return ReviewOut(**saved[0])
 
     @app.get("/api/actors")
     def actors(response: Response, at: Optional[Day] = None, pg: Page = Depends()) -> list[dict]:
@@ -258,6 +337,18 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def control(at: Day, response: Response, pg: Page = Depends()) -> list[dict]:
         return pg.cut(timeline(store).at(at), response)
 
+    @app.get("/api/control/areas")
+    def control_areas(at: Day) -> dict:
+        """Control on a day as areas (GeoJSON): each place's Voronoi cell, cut to the country and to
+        about 30 km around it, merged by holder."""
+        from .areas import control_areas as areas
+        return areas(timeline(store).at(at))
+
+    @app.get("/docs", include_in_schema=False)
+    def docs():
+        """The API documented from /openapi.json by a page that needs nothing from the internet."""
+        return HTMLResponse(static.joinpath("docs.html").read_text(encoding="utf-8"))
+
     @app.get("/api/changes")
     def changes(response: Response, start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to"),
                 pg: Page = Depends()) -> list[dict]:
@@ -267,6 +358,35 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def basemap():
         path = resources.files("frontlines.data.places").joinpath("syria_admin1.geojson")
         return FileResponse(str(path), media_type="application/geo+json")
+
+    _outlines: dict = {}
+
+    def outlines_by_country() -> dict[str, list[dict]]:
+        if "by" not in _outlines:
+            path = resources.files("frontlines.data.places").joinpath("world_admin1.geojson")
+            by: dict[str, list[dict]] = {}
+            for f in json.loads(path.read_text(encoding="utf-8")).get("features", []):
+                cc = str((f.get("properties") or {}).get("country_code") or "").upper()
+                if cc and f.get("geometry"):
+                    by.setdefault(cc, []).append({"type": "Feature", "geometry": f["geometry"],
+                                                  "properties": {**f["properties"], "level": "admin1"}})
+            _outlines["by"] = by
+        return _outlines["by"]
+
+    @app.get("/api/outlines")
+    def outlines(country: Optional[list[Iso2]] = Query(None, description="ISO 3166-1 alpha-2 codes (repeatable); "
+                                                       "by default the countries of the stored events but Syria, "
+                                                       "whose governorates /api/basemap serves")) -> dict:
+        """The first-level divisions (Natural Earth admin1 outlines, GeoJSON) of the countries asked for,
+        so the map draws the provinces around events outside Syria without sending the whole world."""
+        if country:
+            codes = {c.upper() for c in country}
+        else:
+            from ..places.countries import iso2_of
+            codes = {iso2_of(e.country) for e in store.events() if e.country} - {None, "SY"}
+        by = outlines_by_country()
+        return {"type": "FeatureCollection", "countries": sorted(c for c in codes if c in by),
+                "features": [f for c in sorted(codes) for f in by.get(c, [])]}
 
     @app.get("/api/health")
     def health() -> dict:

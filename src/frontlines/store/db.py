@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import (JSON, BigInteger, Boolean, Date, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text,
-                        create_engine, delete, event, func, insert, select)
+                        and_, create_engine, delete, event, func, insert, or_, select)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -188,18 +188,52 @@ class Store:
         self.add_documents([doc])
         return True
 
-    def save_extraction(self, doc_id: str, events: Iterable[Event], proposals: Iterable[Proposal] = (),
-                        unresolved: Iterable[dict] = (), control: Iterable = ()) -> None:
-        """Replace a document's derived data in one transaction and mark it extracted."""
+    def replace_document(self, doc_id: str, doc: Document) -> None:
+        """Rebuild a stored document from its page again (``ingest --reprocess``): new metadata and
+        text under the stored id, marked pending so it is extracted again; reviews are kept."""
         with self.session() as s, s.begin():
-            self._save_extraction(s, doc_id, events, proposals, unresolved, control)
+            row = s.get(DocumentRow, doc_id)
+            if row is None:
+                raise KeyError(doc_id)
+            if row.sha256 != doc.sha256 and s.scalar(select(DocumentRow.id).where(DocumentRow.sha256 == doc.sha256)):
+                raise ValueError(f"the same bytes are stored under another id than {doc_id}")
+            article_changed = row.article != doc.article
+            row.sha256, row.raw, row.media_type = doc.sha256, doc.raw, doc.media_type
+            row.source_path = doc.source_path or row.source_path
+            row.article, row.comments, row.boilerplate = doc.article, doc.comments, doc.boilerplate
+            row.meta, row.warnings = json.loads(doc.meta.model_dump_json()), doc.warnings
+            row.published, row.extracted = doc.meta.published, False
+            if article_changed:  # its repost signature follows the new text
+                from ..merge import minhash
+                for model in (SignatureRow, BandRow):
+                    s.execute(delete(model).where(model.doc_id == doc_id))
+                s.execute(delete(RepostRow).where((RepostRow.original == doc_id) | (RepostRow.repost == doc_id)))
+                s.flush()
+                self._index_repost(s, doc_id, doc.article, minhash)
+            self._bump(s)
+
+    def save_extraction(self, doc_id: str, events: Iterable[Event], proposals: Iterable[Proposal] = (),
+                        unresolved: Iterable[dict] = (), control: Iterable = (), notes: Iterable[str] = ()) -> None:
+        """Replace a document's derived data in one transaction and mark it extracted; ``notes`` (what
+        the extraction could not do, extract/report.py) replace the document's earlier ones."""
+        with self.session() as s, s.begin():
+            self._save_extraction(s, doc_id, events, proposals, unresolved, control, notes)
             self._bump(s)
 
     @staticmethod
     def _save_extraction(s: Session, doc_id: str, events: Iterable[Event], proposals: Iterable[Proposal] = (),
-                         unresolved: Iterable[dict] = (), control: Iterable = ()) -> None:
-        for model in (EventRow, ProposalRow, UnresolvedRow, ControlStatementRow):
+                         unresolved: Iterable[dict] = (), control: Iterable = (), notes: Iterable[str] = ()) -> None:
+        events = list(events)
+        notes = list(notes)
+        row = s.get(DocumentRow, doc_id)
+        if row is not None:
+            kept = [w for w in (row.warnings or []) if not str(w).startswith("extract: ")]
+            row.warnings = kept + notes
+        for model in (ProposalRow, UnresolvedRow, ControlStatementRow):
             s.execute(delete(model).where(model.doc_id == doc_id))
+        # events extracted again keep their id and so their reviews; only vanished ones go
+        s.execute(delete(EventRow).where(EventRow.doc_id == doc_id,
+                                         EventRow.event_id.not_in([ev.event_id for ev in events])))
         for ev in events:
             s.merge(EventRow(event_id=ev.event_id, doc_id=doc_id, event_date=ev.event_date,
                              event_type=ev.event_type, sub_event_type=ev.sub_event_type, actor1=ev.actor1,
@@ -212,7 +246,6 @@ class Store:
                                 end=u["end"]))
         for c in control:
             s.add(ControlStatementRow(doc_id=doc_id, data=json.loads(c.model_dump_json())))
-        row = s.get(DocumentRow, doc_id)
         if row is not None:
             row.extracted = True
 
@@ -324,13 +357,14 @@ class Store:
             return [tuple(r) for r in s.execute(select(RepostRow.original, RepostRow.repost, RepostRow.similarity)
                                                 .order_by(RepostRow.id))]
 
-    def save_extractions(self, items: list[tuple[str, object]]) -> None:
-        """``save_extraction`` for many documents in one transaction: [(doc_id, Extraction), ...]."""
+    def save_extractions(self, items: list[tuple]) -> None:
+        """``save_extraction`` for many documents in one transaction: [(doc_id, Extraction[, notes]), ...]."""
         if not items:
             return
         with self.session() as s, s.begin():
-            for doc_id, ex in items:
-                self._save_extraction(s, doc_id, ex.events, ex.proposals, ex.unresolved, ex.control)
+            for doc_id, ex, *rest in items:
+                self._save_extraction(s, doc_id, ex.events, ex.proposals, ex.unresolved, ex.control,
+                                      rest[0] if rest else ())
             self._bump(s)
 
     def mark_failed(self, doc_id: str, reason: str) -> None:
@@ -403,45 +437,135 @@ class Store:
 
     # ---- events --------------------------------------------------------------------------
     def events(self, doc_id: str | None = None, start: date | None = None, end: date | None = None,
-               event_type: str | None = None, actor: str | None = None, place: str | None = None,
+               event_type: str | None = None, actor: str | Iterable[str] | None = None, place: str | None = None,
                bbox: tuple[float, float, float, float] | None = None, limit: int | None = None,
-               offset: int = 0) -> list[Event]:
-        q = self._event_filter(select(EventRow.data).order_by(EventRow.event_date, EventRow.event_id),
-                               doc_id, start, end, event_type, actor, place, bbox)
-        if offset:
-            q = q.offset(offset)
-        if limit:
-            q = q.limit(limit)
+               offset: int = 0, raw: bool = False, rejected: bool = False) -> list[Event]:
+        """Stored events, oldest first, with analysts' corrections applied and rejected events left
+        out; ``raw`` gives the extraction alone (every event, no review applied).
+
+        ``event_type`` matches the type or the sub-type, ``actor`` (a name or a set of names, e.g. an
+        actor's aliases) actor1, actor2 or an associated actor, ``place`` the location or the place
+        id; all case-insensitively.  Filters see the reviewed values; ``offset`` and ``limit`` slice
+        what the filters (and reviews) leave."""
+        from ..review import apply
+        names = {actor.lower()} if isinstance(actor, str) else {a.lower() for a in actor or ()}
+        conds = self._event_conds(doc_id, start, end, event_type, bbox)
+        reviews = {} if raw else self.reviews()
+        q = select(EventRow.data).order_by(EventRow.event_date, EventRow.event_id)
+        if conds:
+            cond = and_(*conds)
+            if reviews:  # a correction may move an event into the selection: check those in Python
+                cond = or_(cond, and_(EventRow.event_id.in_(list(reviews)),
+                                      *([EventRow.doc_id == doc_id] if doc_id else [])))
+            q = q.where(cond)
+        if raw and not (names or place):  # SQL selects exactly what the filters would: page there
+            if offset:
+                q = q.offset(offset)
+            if limit:
+                q = q.limit(limit)
+            offset = 0
         with self.session() as s:
-            return [Event.model_validate(d) for d in s.scalars(q)]
+            found = [Event.model_validate(d) for d in s.scalars(q)]
+        out = []
+        for ev in found:
+            rs = reviews.get(ev.event_id)
+            if rs:
+                if not rejected and _status(rs) == "rejected":
+                    continue
+                ev = apply(ev, rs)
+            if _matches(ev, start, end, event_type, names, place, bbox):
+                out.append(ev)
+        if reviews:  # a corrected date may change the order
+            out.sort(key=lambda e: (e.event_date, e.event_id))
+        return out[offset:offset + limit] if limit else out[offset:]
 
     def count_events(self, doc_id: str | None = None, start: date | None = None, end: date | None = None,
-                     event_type: str | None = None, actor: str | None = None, place: str | None = None,
-                     bbox: tuple[float, float, float, float] | None = None) -> int:
-        q = self._event_filter(select(func.count()).select_from(EventRow), doc_id, start, end, event_type, actor,
-                               place, bbox)
-        with self.session() as s:
-            return s.scalar(q) or 0
+                     event_type: str | None = None, actor: str | Iterable[str] | None = None,
+                     place: str | None = None, bbox: tuple[float, float, float, float] | None = None,
+                     raw: bool = False, rejected: bool = False) -> int:
+        """How many events ``events`` gives for the same filters (reviews applied unless ``raw``)."""
+        names = {actor} if isinstance(actor, str) else set(actor or ())
+        if raw and not (names or place):
+            q = select(func.count()).select_from(EventRow)
+            conds = self._event_conds(doc_id, start, end, event_type, bbox)
+            if conds:
+                q = q.where(and_(*conds))
+            with self.session() as s:
+                return s.scalar(q) or 0
+        return len(self.events(doc_id, start, end, event_type, actor, place, bbox, raw=raw, rejected=rejected))
 
     @staticmethod
-    def _event_filter(q, doc_id, start, end, event_type, actor, place, bbox):
+    def _event_conds(doc_id, start, end, event_type, bbox) -> list:
+        conds = []
         if doc_id:
-            q = q.where(EventRow.doc_id == doc_id)
+            conds.append(EventRow.doc_id == doc_id)
         if start:
-            q = q.where(EventRow.event_date >= start)
+            conds.append(EventRow.event_date >= start)
         if end:
-            q = q.where(EventRow.event_date <= end)
+            conds.append(EventRow.event_date <= end)
         if event_type:
-            q = q.where(EventRow.event_type == event_type)
-        if actor:
-            q = q.where((func.lower(EventRow.actor1) == actor.lower()) | (func.lower(EventRow.actor2) == actor.lower()))
-        if place:
-            q = q.where(func.lower(EventRow.location) == place.lower())
+            t = event_type.lower()
+            conds.append((func.lower(EventRow.event_type) == t) | (func.lower(EventRow.sub_event_type) == t))
         if bbox:
             w, so, e, n = bbox
-            q = q.where(EventRow.longitude >= w, EventRow.longitude <= e, EventRow.latitude >= so,
-                        EventRow.latitude <= n)
-        return q
+            conds.append(and_(EventRow.longitude >= w, EventRow.longitude <= e, EventRow.latitude >= so,
+                              EventRow.latitude <= n))
+        return conds
+
+    # ---- reviews -------------------------------------------------------------------------
+    def reviews(self, event_id: str | None = None) -> dict[str, list[dict]]:
+        """Every review by event id, oldest first (the history is never edited)."""
+        q = select(ReviewRow).order_by(ReviewRow.id)
+        if event_id:
+            q = q.where(ReviewRow.event_id == event_id)
+        out: dict[str, list[dict]] = {}
+        with self.session() as s:
+            for r in s.scalars(q):
+                out.setdefault(r.event_id, []).append(
+                    {"id": r.id, "event_id": r.event_id, "action": r.action, "field": r.field,
+                     "old_value": r.old_value, "new_value": r.new_value, "reviewer": r.reviewer,
+                     "at": r.at.isoformat()})
+        return out
+
+    def event(self, event_id: str, raw: bool = False) -> Event | None:
+        """One event (corrections applied unless ``raw``), rejected or not."""
+        from ..review import apply
+        with self.session() as s:
+            row = s.get(EventRow, event_id)
+            if row is None:
+                return None
+            ev = Event.model_validate(row.data)
+        return ev if raw else apply(ev, self.reviews(event_id).get(event_id, []))
+
+    def add_reviews(self, event_id: str, action: str, rows: list[tuple[str | None, str | None]],
+                    reviewer: str) -> list[dict]:
+        """Store one action (one row per field a correction sets) in one transaction."""
+        with self.session() as s, s.begin():
+            er = s.get(EventRow, event_id)
+            if er is None:
+                raise KeyError(event_id)
+            added = []
+            for field, value in rows:
+                old = er.data.get(field) if field else None
+                r = ReviewRow(event_id=event_id, action=action, field=field,
+                              old_value=None if old is None else str(old), new_value=value, reviewer=reviewer)
+                s.add(r)
+                added.append(r)
+            s.flush()
+            return [{"id": r.id, "event_id": r.event_id, "action": r.action, "field": r.field,
+                     "old_value": r.old_value, "new_value": r.new_value, "reviewer": r.reviewer,
+                     "at": r.at.isoformat()} for r in added]
+
+    def event_timestamps(self) -> dict[str, int]:
+        """Unix seconds an event last changed: its page's ingestion, or its latest review."""
+        out: dict[str, int] = {}
+        with self.session() as s:
+            for eid, at in s.execute(select(EventRow.event_id, DocumentRow.ingested_at)
+                                     .join(DocumentRow, DocumentRow.id == EventRow.doc_id)):
+                out[eid] = int(at.replace(tzinfo=timezone.utc).timestamp())
+            for eid, at in s.execute(select(ReviewRow.event_id, func.max(ReviewRow.at)).group_by(ReviewRow.event_id)):
+                out[eid] = max(out.get(eid, 0), int(at.replace(tzinfo=timezone.utc).timestamp()))
+        return out
 
     def proposals(self) -> list[dict]:
         with self.session() as s:
@@ -491,6 +615,29 @@ class Store:
         with self.session() as s:
             for data in s.scalars(select(GazetteerRow.data)):
                 yield Place.model_validate(data)
+
+
+def _status(reviews: list[dict]) -> str:
+    from ..review import status
+    return status(reviews)
+
+
+def _matches(ev: Event, start, end, event_type, names: set[str], place, bbox) -> bool:
+    if start and ev.event_date < start or end and ev.event_date > end:
+        return False
+    if event_type and event_type.lower() not in (ev.event_type.lower(), ev.sub_event_type.lower()):
+        return False
+    if names:
+        actors = {ev.actor1, ev.actor2, *ev.assoc_actor_1.split(";"), *ev.assoc_actor_2.split(";")}
+        if not names & {a.strip().lower() for a in actors if a.strip()}:
+            return False
+    if place and place.lower() not in (ev.location.lower(), (ev.place_id or "").lower()):
+        return False
+    if bbox:
+        w, so, e, n = bbox
+        if ev.latitude is None or ev.longitude is None or not (w <= ev.longitude <= e and so <= ev.latitude <= n):
+            return False
+    return True
 
 
 def _doc(row: DocumentRow) -> Document:

@@ -24,6 +24,7 @@
     'Riots': '#138d75',
     'Strategic developments': '#5d6d7e',
   };
+  const LABEL_MIN_ZOOM = 5.5;      // place names are drawn from this zoom on (and never over each other)
   const STORE_TOKEN = 'frontlines.token';
   const STORE_REVIEWER = 'frontlines.reviewer';
 
@@ -36,6 +37,7 @@
     day: null,             // the timeline's day number
     selectedId: null,
     markers: new Map(),    // event_id -> circle marker
+    controlRows: [],       // /api/control on the timeline date
     controlSeq: 0,
     viewSeq: 0,
     docs: new Map(),       // doc_id -> Promise<document>
@@ -151,7 +153,7 @@
   }
 
   // ---- map -----------------------------------------------------------------------------------
-  let map, eventLayer, controlLayer, legend;
+  let map, eventLayer, controlLayer, areaLayer, labelLayer, legend;
 
   function initMap() {
     map = L.map('map', { zoomSnap: 0.25, minZoom: 4, maxZoom: 14, worldCopyJump: false });
@@ -159,13 +161,20 @@
     map.attributionControl.addAttribution('Outlines: Natural Earth');
     map.createPane('basemap').classList.add('pane-basemap');
     map.getPane('basemap').style.zIndex = '350';
+    map.createPane('areas');
+    map.getPane('areas').style.zIndex = '400';
     map.createPane('control');
     map.getPane('control').style.zIndex = '420';
     map.createPane('events');
     map.getPane('events').style.zIndex = '430';
+    map.createPane('labels').classList.add('pane-labels');
+    map.getPane('labels').style.zIndex = '440';
     map.fitBounds([[32.3, 35.6], [37.4, 42.4]]);
+    areaLayer = L.layerGroup().addTo(map);
     controlLayer = L.layerGroup().addTo(map);
     eventLayer = L.layerGroup().addTo(map);
+    labelLayer = L.layerGroup().addTo(map);
+    map.on('zoomend moveend', declutterLabels);
     legend = L.control({ position: 'bottomright' });
     legend.onAdd = () => {
       const node = h('div', { class: 'legend', id: 'legend' });
@@ -187,8 +196,33 @@
         if (name && f.properties.level !== 'country') lyr.bindTooltip(tip(String(name)), { sticky: true, className: 'tip' });
       },
     }).addTo(map);
-    const bounds = layer.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { padding: [12, 12] });
+    return layer.getBounds();
+  }
+
+  /** Other countries' first-level divisions (only those with events, from /api/outlines). */
+  function drawOutlines(fc) {
+    const feats = (fc && Array.isArray(fc.features)) ? fc.features : [];
+    if (!feats.length) return;
+    L.geoJSON({ type: 'FeatureCollection', features: feats }, {
+      pane: 'basemap',
+      style: (f) => ({ color: '#8a94a6', weight: 1, fillColor: '#fbfaf5', fillOpacity: 1,
+        className: `admin1-outline cc-${String((f.properties && f.properties.country_code) || 'xx').replace(/[^A-Za-z]/g, '')}` }),
+      onEachFeature: (f, lyr) => {
+        const name = f.properties && f.properties.name;
+        if (name) lyr.bindTooltip(tip(String(name), show(f.properties.country_code)), { sticky: true, className: 'tip' });
+      },
+    }).addTo(map);
+    document.body.dataset.outlines = (Array.isArray(fc.countries) ? fc.countries : []).map(show).join(' ');
+  }
+
+  /** Syria's outline when most mapped events are in it, otherwise the events themselves. */
+  function fitView(basemapBounds) {
+    const points = state.events.filter((e) => Number.isFinite(Number(e.latitude)) && Number.isFinite(Number(e.longitude))
+      && e.latitude !== null && e.longitude !== null).map((e) => L.latLng(Number(e.latitude), Number(e.longitude)));
+    const base = basemapBounds && basemapBounds.isValid() ? basemapBounds : null;
+    const inside = base ? points.filter((p) => base.contains(p)).length : 0;
+    if (base && (!points.length || inside * 2 >= points.length)) map.fitBounds(base, { padding: [12, 12] });
+    else if (points.length) map.fitBounds(L.latLngBounds(points).pad(0.2), { maxZoom: 8 });
   }
 
   function eventStyle(ev, day) {
@@ -217,9 +251,36 @@
       m.bindTooltip(() => tip(`${show(ev.event_type)} · ${show(ev.event_date)}`,
         [ev.actor1, ev.actor2].filter(Boolean).map(show).join(' vs '), show(ev.location)),
       { className: 'tip', direction: 'top', offset: [0, -6] });
-      m.on('click', () => selectEvent(ev.event_id, { fromMap: true }));
+      const id = ev.event_id;
+      m.bindPopup(() => eventPopup(state.byId.get(id) || ev), { className: 'event-popup', offset: [0, -4] });
+      m.on('click', () => selectEvent(id, { fromMap: true }));
       state.markers.set(ev.event_id, m);
     }
+  }
+
+  function eventPopup(ev) {
+    const actors = [ev.actor1, ev.actor2].filter(Boolean).map(show).join(' vs ');
+    const fat = ev.fatalities === null || ev.fatalities === undefined ? '' : `fatalities: ${show(ev.fatalities)}`;
+    return h('div', { class: 'popup', dataset: { eventId: show(ev.event_id) } },
+      h('div', { class: 'popup-title', text: `${show(ev.event_type) || 'Event'} · ${show(ev.event_date)}` }),
+      h('div', { class: 'popup-place', text: [show(ev.location), show(ev.admin1), show(ev.country)].filter(Boolean).join(', ') }),
+      actors ? h('div', { text: actors }) : null,
+      h('div', { class: 'muted', text: [show(ev.sub_event_type), fat].filter(Boolean).join(' · ') }),
+      h('div', { class: 'muted', text: 'the article is open in the panel' }));
+  }
+
+  function controlPopup(row, holder) {
+    const evd = (row.evidence || [])[0];
+    const line = (label, value) => (value ? h('div', null, h('span', { class: 'muted', text: `${label} ` }), h('span', { text: value })) : null);
+    return h('div', { class: 'popup', dataset: { place: show(row.place) } },
+      h('div', { class: 'popup-title', text: `Control — ${show(row.place) || 'unknown place'}` }),
+      line('held by', holder),
+      line('since', show(row.since)),
+      line('before', show(row.previous)),
+      line('basis', show(row.basis)),
+      row.disputed ? h('div', { class: 'disputed', text: 'disputed' }) : null,
+      evd && evd.text ? h('blockquote', { class: 'popup-evidence', text: show(evd.text) }) : h('div', { class: 'muted', text: 'no evidence recorded' }),
+      evd ? h('button', { type: 'button', class: 'link', onclick: () => showControl(row) }, 'read the article') : null);
   }
 
   function visibleOn(ev, day) {
@@ -234,9 +295,14 @@
       const on = visibleOn(ev, state.day) || ev.event_id === state.selectedId;
       if (on && !eventLayer.hasLayer(m)) eventLayer.addLayer(m);
       if (!on && eventLayer.hasLayer(m)) eventLayer.removeLayer(m);
-      if (on) m.setStyle(eventStyle(ev, state.day));
+      if (on) {
+        m.setStyle(eventStyle(ev, state.day));
+        const el = m.getElement();
+        if (el) el.dataset.eventId = ev.event_id;   // so a marker can be found for its event (tests, tools)
+      }
       if (on && ev.event_id === state.selectedId) m.bringToFront();
     }
+    updateLabels();
   }
 
   function drawControl(rows, dayText) {
@@ -250,17 +316,102 @@
       const lat = Number(row.latitude), lon = Number(row.longitude);
       if (row.latitude === null || row.longitude === null || !Number.isFinite(lat) || !Number.isFinite(lon)) continue;
       const color = holderColor(holder);
-      const m = L.circleMarker([lat, lon], {
-        pane: 'control', radius: 11, color, weight: 3, fillColor: color, fillOpacity: 0.18,
-        dashArray: row.disputed ? '4 4' : null, className: 'control-marker',
+      // a flag on a pole whose foot is at the place: the event dots stay clickable beneath it
+      const cloth = h('span', { class: 'cloth' });
+      cloth.style.backgroundColor = color;
+      const icon = h('div', { dataset: { holder, place: show(row.place) } }, h('span', { class: 'pole' }), cloth);
+      const m = L.marker([lat, lon], {
+        pane: 'control', keyboard: true, title: `${show(row.place)}: ${holder}`,
+        icon: L.divIcon({ html: icon, className: 'control-flag' + (row.disputed ? ' disputed' : ''), iconSize: [18, 26],
+          iconAnchor: [1, 26], popupAnchor: [8, -22], tooltipAnchor: [8, -20] }),
       });
       m.bindTooltip(tip(show(row.place), `held by ${holder}` + (row.since ? ` since ${show(row.since)}` : ''),
         row.previous ? `before: ${show(row.previous)}` : '', row.disputed ? 'disputed' : ''),
-      { className: 'tip', direction: 'top', offset: [0, -10] });
-      m.on('click', () => showControl(row));
+      { className: 'tip', direction: 'top' });
+      m.bindPopup(() => controlPopup(row, holder), { className: 'control-popup', maxWidth: 320 });
       controlLayer.addLayer(m);
     }
+    state.controlRows = rows;
+    updateLabels();
     drawLegend(counts, disputed, dayText);
+  }
+
+  // ---- place labels: one per place with a visible event or a known holder ---------------------
+  function updateLabels() {
+    if (!labelLayer) return;
+    const places = new Map();
+    const add = (name, lat, lon, weight) => {
+      name = show(name).trim();
+      if (!name || !Number.isFinite(lat) || !Number.isFinite(lon)) return;
+      const key = `${name}|${lat.toFixed(3)}|${lon.toFixed(3)}`;
+      const p = places.get(key) || { name, lat, lon, weight: 0 };
+      p.weight += weight;
+      places.set(key, p);
+    };
+    for (const ev of state.events) {
+      const m = state.markers.get(ev.event_id);
+      if (m && eventLayer.hasLayer(m)) add(ev.location, m.getLatLng().lat, m.getLatLng().lng, 1);
+    }
+    for (const row of state.controlRows) {
+      if (row.latitude !== null && row.longitude !== null) add(row.place, Number(row.latitude), Number(row.longitude), 1000);
+    }
+    labelLayer.clearLayers();
+    // the most important first: places under control, then by their number of events
+    const sorted = [...places.values()].sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+    for (const p of sorted) {
+      const node = h('span', { class: 'label-text', text: p.name });
+      const lbl = L.marker([p.lat, p.lon], {
+        pane: 'labels', interactive: false, keyboard: false,
+        icon: L.divIcon({ html: node, className: 'place-label', iconSize: null, iconAnchor: [-10, 8] }),
+      });
+      lbl.placeName = p.name;
+      labelLayer.addLayer(lbl);
+    }
+    declutterLabels();
+  }
+
+  /** Hide the labels that would overlap a more important one (their names stay in the hover tips). */
+  function declutterLabels() {
+    if (!labelLayer) return;
+    const enabled = map.getZoom() >= LABEL_MIN_ZOOM;
+    const size = map.getSize();
+    const taken = [];
+    let shown = 0;
+    labelLayer.eachLayer((lbl) => {
+      const el = lbl.getElement();
+      if (!el) return;
+      let ok = enabled;
+      if (ok) {
+        const pt = map.latLngToContainerPoint(lbl.getLatLng());
+        const w = el.offsetWidth || 60, hgt = el.offsetHeight || 16;
+        const box = { x0: pt.x + 10, y0: pt.y - 8, x1: pt.x + 10 + w, y1: pt.y - 8 + hgt };
+        const inView = box.x1 > 0 && box.x0 < size.x && box.y1 > 0 && box.y0 < size.y;
+        ok = inView && !taken.some((t) => box.x0 < t.x1 + 2 && t.x0 < box.x1 + 2 && box.y0 < t.y1 && t.y0 < box.y1);
+        if (ok) taken.push(box);
+      }
+      el.classList.toggle('label-hidden', !ok);
+      if (ok) shown += 1;
+    });
+    document.body.dataset.labels = String(shown);
+  }
+
+  /** Shaded areas by holder (server-side Voronoi cells): the front line at a glance. */
+  function drawAreas(fc) {
+    areaLayer.clearLayers();
+    const feats = (fc && Array.isArray(fc.features)) ? fc.features : [];
+    for (const f of feats) {
+      const holder = show(f.properties && f.properties.holder) || 'unknown';
+      const color = holderColor(holder);
+      const layer = L.geoJSON(f, {
+        pane: 'areas', interactive: true,
+        style: { color, weight: 1, fillColor: color, fillOpacity: 0.22, dashArray: f.properties.disputed ? '3 3' : null,
+          className: 'control-area' },
+      });
+      layer.bindTooltip(tip(`${holder}${f.properties.disputed ? ' (disputed)' : ''}`,
+        show(f.properties.places).slice(0, 200)), { sticky: true, className: 'tip' });
+      areaLayer.addLayer(layer);
+    }
+    document.body.dataset.areas = feats.map((f) => `${show(f.properties.holder)}:${show(f.properties.places)}`).join('|');
   }
 
   function drawLegend(counts, disputed, dayText) {
@@ -337,8 +488,10 @@
     const seq = ++state.controlSeq;
     const text = fmtDay(day);
     try {
-      const rows = await apiAll('/api/control?at=' + encodeURIComponent(text));
+      const [rows, areas] = await Promise.all([apiAll('/api/control?at=' + encodeURIComponent(text)),
+        api('/api/control/areas?at=' + encodeURIComponent(text))]);
       if (seq !== state.controlSeq) return;   // a later date was asked for meanwhile
+      drawAreas(areas);
       drawControl(Array.isArray(rows) ? rows : [], text);
       document.body.dataset.controlDate = text;
     } catch (err) {
@@ -548,11 +701,13 @@
     const fresh = await api('/api/events/' + encodeURIComponent(eventId));
     const old = state.byId.get(eventId);
     if (!old) return;
-    const ev = Object.assign({}, old, { reviews: fresh.reviews || [], status: fresh.status });
-    for (const r of ev.reviews) if (r.action === 'correct' && r.field) ev[r.field] = r.new_value;
+    // the server applies the corrections (typed, with the fields they imply: a place's coordinates);
+    // a merged event keeps its own sources and evidence
+    const ev = Object.assign({}, old, fresh, { evidence: old.evidence, merged_from: old.merged_from, source: old.source });
     state.events[state.events.indexOf(old)] = ev;
     state.byId.set(eventId, ev);
     const m = state.markers.get(eventId);
+    if (m && ev.latitude !== null && ev.longitude !== null) m.setLatLng([ev.latitude, ev.longitude]);
     if (m) m.setTooltipContent(() => tip(`${show(ev.event_type)} · ${show(ev.event_date)}`,
       [ev.actor1, ev.actor2].filter(Boolean).map(show).join(' vs '), show(ev.location)));
     renderList();
@@ -688,6 +843,59 @@
     return details;
   }
 
+  // ---- filters and downloads ---------------------------------------------------------------
+  function filterParams() {
+    const p = new URLSearchParams();
+    for (const [id, key] of [['f-from', 'from'], ['f-to', 'to'], ['f-type', 'type'], ['f-actor', 'actor'],
+      ['f-source', 'source'], ['f-q', 'q']]) {
+      const v = $(id).value.trim();
+      if (v) p.set(key, v);
+    }
+    return p;
+  }
+
+  function updateDownloads(params) {
+    for (const fmt of ['csv', 'geojson']) {
+      const p = new URLSearchParams(params);
+      p.set('format', fmt);
+      $(`download-${fmt}`).href = '/api/export?' + p.toString();
+    }
+  }
+
+  async function loadEvents() {
+    const params = filterParams();
+    updateDownloads(params);
+    const events = await apiAll('/api/events' + (params.toString() ? '?' + params.toString() : ''));
+    state.events = Array.isArray(events) ? events : [];
+    state.byId = new Map(state.events.map((e) => [e.event_id, e]));
+    document.body.dataset.filter = params.toString();
+    buildEventMarkers();
+  }
+
+  async function applyFilters() {
+    try {
+      await loadEvents();
+      setupTimeline();
+      await setDay(state.day, true);
+      status(`${state.events.length} event(s) match`);
+    } catch (err) {
+      status(`Could not filter: ${err.message}`, true);
+    }
+  }
+
+  async function setupFilters() {
+    $('filters').addEventListener('submit', (e) => { e.preventDefault(); applyFilters(); });
+    $('f-reset').addEventListener('click', () => { $('filters').reset(); applyFilters(); });
+    try {
+      const tax = await api('/api/taxonomy');
+      const select = $('f-type');
+      for (const [type, subs] of Object.entries(tax)) {
+        select.append(h('option', { value: type, text: type }));
+        select.append(h('optgroup', { label: `${type}: sub-types` }, subs.map((s) => h('option', { value: s, text: `  ${s}` }))));
+      }
+    } catch (err) { status(`types: ${err.message}`, true); }
+  }
+
   // ---- start -------------------------------------------------------------------------------
   function setupInputs() {
     const token = $('token'), reviewer = $('reviewer');
@@ -698,6 +906,13 @@
     const keep = (key, input) => () => {
       try { localStorage.setItem(key, input.value.trim()); } catch (_) { /* ignore */ }
     };
+    $('token-copy').addEventListener('click', copyToken);
+    $('token-show').addEventListener('click', () => {
+      const on = token.type === 'password';
+      token.type = on ? 'text' : 'password';
+      $('token-show').setAttribute('aria-pressed', on ? 'true' : 'false');
+      $('token-show').textContent = on ? 'hide' : 'show';
+    });
     token.addEventListener('change', keep(STORE_TOKEN, token));
     token.addEventListener('input', keep(STORE_TOKEN, token));
     reviewer.addEventListener('change', keep(STORE_REVIEWER, reviewer));
@@ -713,18 +928,45 @@
     });
   }
 
+  /** Copy the edit token (for curl or a colleague); says so beside the field either way. */
+  async function copyToken() {
+    const input = $('token'), msg = $('token-msg');
+    const value = input.value.trim();
+    msg.className = 'token-msg';
+    if (!value) {
+      msg.classList.add('error');
+      msg.textContent = 'no token to copy: paste the one printed at start-up';
+      input.focus();
+      return;
+    }
+    let ok = false;
+    try {
+      if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(value); ok = true; }
+    } catch (_) { ok = false; }
+    if (!ok) {                       // plain http on another host: copy the selected text
+      const type = input.type;
+      input.type = 'text';
+      input.select();
+      try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
+      if (ok) input.type = type;
+    }
+    msg.classList.add(ok ? 'ok' : 'error');
+    msg.textContent = ok ? 'copied' : 'selected: press Ctrl+C to copy';
+    clearTimeout(copyToken.timer);
+    if (ok) copyToken.timer = setTimeout(() => { msg.textContent = ''; }, 4000);
+  }
+
   async function start() {
     setupInputs();
     initMap();
     try {
-      const [basemap, events] = await Promise.all([
+      const [basemap, outlines] = await Promise.all([
         api('/api/basemap').catch((err) => { status(`basemap: ${err.message}`, true); return null; }),
-        apiAll('/api/events'),
+        api('/api/outlines').catch((err) => { status(`outlines: ${err.message}`, true); return null; }),
+        loadEvents(), setupFilters(),
       ]);
-      if (basemap) drawBasemap(basemap);
-      state.events = Array.isArray(events) ? events : [];
-      state.byId = new Map(state.events.map((e) => [e.event_id, e]));
-      buildEventMarkers();
+      if (outlines) drawOutlines(outlines);
+      fitView(basemap ? drawBasemap(basemap) : null);
       setupTimeline();
       await setDay(state.day, true);
       document.body.dataset.ready = '1';
