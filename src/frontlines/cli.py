@@ -150,7 +150,13 @@ def extract(paths: List[Path] = typer.Argument(..., help="pages: .html .md .txt 
     if docs:
         from .extract.report import page_notes
         pipeline = _pipeline_factory(actors, store, gazetteer)()
-        for doc, ex in zip(docs, pipeline.run(docs)):
+        for doc, ex in zip(docs, pipeline.run_safe(docs)):
+            if isinstance(ex, Exception):  # one page the extractor cannot handle does not end the run
+                from rich.markup import escape
+                err.print(f"[red]error[/red] {escape(doc.id)}: extraction failed: {ex.__class__.__name__}: "
+                          f"{escape(' '.join(str(ex).split())[:160])}", highlight=False)
+                failed += 1
+                continue
             events += ex.events
             for n in page_notes(ex):
                 err.print(f"[yellow]note[/yellow] {doc.id}: {n}", highlight=False)
@@ -194,8 +200,8 @@ def ingest(paths: List[Path] = typer.Argument(..., help="files or folders of pag
                           reprocess=reprocess)
     again = f"{len(report.reprocessed)} reprocessed, " if reprocess else ""
     err.print(f"stored {len(report.stored)} document(s) with {report.events} event(s); {again}"
-              f"{len(report.duplicates)} duplicate(s), {len(report.failed)} failure(s)  [{store.url}]", markup=False)
-    if report.failed and not (report.stored or report.duplicates or report.reprocessed):
+              f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)  [{store.url}]", markup=False)
+    if report.n_failed and not (report.stored or report.duplicates or report.reprocessed):
         fail("every page failed; nothing was stored", 1)
 
 
@@ -464,8 +470,9 @@ def gazetteer_fetch(codes: List[str] = typer.Argument(..., help="country codes (
 @app.command()
 def failures(db: Optional[str] = DbOpt) -> None:
     """Pages that could not be ingested, with the reason."""
-    found = _store(db).failures()
-    for f in found:
+    found = False
+    for f in _store(db).iter_failures():
+        found = True
         print(f"{f['at']}  {f['path']}: {f['error']}")
     if not found:
         print("none")
@@ -490,6 +497,20 @@ def evaluate(gold: Path = typer.Argument(..., help="the annotated sample (gold J
         return
     from rich.console import Console
     print_report(result, Console(soft_wrap=True, highlight=False), label=pred.name)
+
+
+@app.command()
+def forget(doc_ids: List[str] = typer.Argument(..., help="ids of stored documents (see `frontlines show`)"),
+           db: Optional[str] = DbOpt) -> None:
+    """Remove stored documents and everything derived from them (events, reviews, proposals, reposts)."""
+    store = _store(db)
+    missing = [d for d in doc_ids if not store.forget(d)]
+    for d in doc_ids:
+        if d not in missing:
+            err.print(f"forgot {d}", highlight=False, markup=False)
+    if missing:
+        err.print(f"no document {', '.join(map(repr, missing))} in {store.url}", highlight=False, markup=False)
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover

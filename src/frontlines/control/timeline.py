@@ -97,10 +97,15 @@ def build_timeline(events: list[Event], statements: list[ControlStatement | dict
                                        longitude=c.longitude, holder=c.holder, start=c.on, previous=previous,
                                        evidence=list(c.evidence)))
         intervals[key] = ivs
+    by_name: dict[str, str] = {}  # folded place name -> the first interval key with that name
+    for k, ivs in intervals.items():
+        if ivs:
+            by_name.setdefault(fold(ivs[0].place), k)
     for s in statements:
         st = s if isinstance(s, ControlStatement) else ControlStatement.model_validate(s)
-        key = next((k for k, ivs in intervals.items() if ivs and fold(ivs[0].place) == fold(st.place)), fold(st.place))
+        key = by_name.get(fold(st.place), fold(st.place))
         ivs = intervals.setdefault(key, [])
+        by_name.setdefault(fold(st.place), key)
         current = next((iv for iv in ivs if (iv.start is None or iv.start <= st.on) and (iv.end is None or st.on < iv.end)),
                        None)
         if current is None:

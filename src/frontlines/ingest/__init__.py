@@ -8,15 +8,27 @@ from typing import Iterator
 from ..records import Document
 from .build import build_document
 from .errors import IngestError
-from .readers import MAX_BYTES, RawPage, read_path
+from .readers import MAX_BYTES, RawPage, clean_text, read_path
 
 __all__ = ["IngestError", "RawPage", "build_document", "ingest_path", "read_path"]
 
 
-def ingest_path(path: str | Path, published: date | None = None,
-                max_bytes: int = MAX_BYTES) -> Iterator[Document | IngestError]:
-    """Every page in ``path`` as a Document, or the IngestError that stopped it."""
-    for item in read_path(path, max_bytes=max_bytes):
+def ingest_path(path: str | Path, published: date | None = None, max_bytes: int = MAX_BYTES,
+                root: Path | None = None) -> Iterator[Document | IngestError]:
+    """Every page in ``path`` as a Document, or the IngestError that stopped it.
+
+    Whatever goes wrong with one page (a reader or a parser giving up in a way nobody
+    foresaw) becomes that page's IngestError with a one-line reason; the next page goes on.
+    """
+    pages = read_path(path, max_bytes=max_bytes, root=root)
+    while True:
+        try:
+            item = next(pages)
+        except StopIteration:
+            return
+        except Exception as e:  # noqa: BLE001 - a reader bug must not end the batch
+            yield IngestError(clean_text(str(path)), f"unreadable ({_one_line(e)})")
+            return
         if isinstance(item, IngestError):
             yield item
             continue
@@ -24,3 +36,12 @@ def ingest_path(path: str | Path, published: date | None = None,
             yield build_document(item, published)
         except IngestError as e:
             yield e
+        except RecursionError:
+            yield IngestError(item.source_path, "nested too deeply to parse")
+        except Exception as e:  # noqa: BLE001
+            yield IngestError(item.source_path, f"could not be parsed ({_one_line(e)})")
+
+
+def _one_line(e: BaseException) -> str:
+    msg = clean_text(" ".join(str(e).split()))[:120]
+    return f"{e.__class__.__name__}: {msg}" if msg else e.__class__.__name__

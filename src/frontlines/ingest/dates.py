@@ -4,8 +4,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import dateparser
-
 MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
           "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
 # "January 11, 2019" / "10 January 2019" / "2019-01-10"
@@ -29,6 +27,10 @@ def parse_date(text: str | None) -> date | None:
             return date.fromisoformat(m.group(1))
         except ValueError:
             return None
+    if len(text) > 200:  # not a date; dateparser's cost grows with the length
+        return None
+    import dateparser  # half a second to import: only when a date is not ISO
+
     dt = dateparser.parse(text, languages=["en"], settings=_SETTINGS)
     return dt.date() if dt else None
 

@@ -42,10 +42,17 @@ FOOTER_START = re.compile(r"^(note to readers|the original source of this articl
                           r"disclaimer|articles? by:|related( articles| posts)?\s*:)", re.I)
 
 
+LONG_LINE = 20_000  # longer lines are not prose with markup; the patterns below would cost O(n^2) on them
+
+
 def clean_markdown(line: str) -> str:
+    if len(line) > LONG_LINE:
+        return line.strip()
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     line = _MD_HEAD.sub("", line)
+    if line.count("*") + line.count("_") > 200:  # a run of markers, not emphasis: skip the lazy patterns
+        return line.strip()
     for _ in range(3):  # nested emphasis ("*text with *a title* inside*") needs another pass
         before = line
         for rx in _MD_EMPH:

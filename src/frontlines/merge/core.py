@@ -12,6 +12,7 @@ Every merged event lists the events it absorbed and why.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..names import fold
@@ -33,7 +34,10 @@ def _shingles(text: str, n: int = 5) -> set[int]:
 
 
 def near_duplicates(articles: dict[str, str], threshold: float = 0.5) -> list[tuple[str, str, float]]:
-    """(original, repost, similarity) for pairs of articles sharing most of their 5-word shingles."""
+    """(original, repost, similarity) for pairs of articles sharing most of their 5-word shingles.
+
+    Pairwise, so quadratic: the reference the store's MinHash/LSH index (minhash.py) is tested against;
+    ingest and the views use the index."""
     sh = {k: _shingles(v) for k, v in articles.items()}
     ids = list(articles)
     out = []
@@ -55,6 +59,10 @@ def _same_kind(a: Event, b: Event) -> bool:
     if a.sub_event_type in TERRITORIAL and b.sub_event_type in TERRITORIAL:
         return True
     return a.event_type == b.event_type
+
+
+def _bucket(e: Event) -> int:
+    return e.event_date.toordinal() // 32  # wider than the widest window (31 days)
 
 
 def _close(a: Event, b: Event) -> bool:
@@ -84,18 +92,60 @@ def _absorb(kept: Event, other: Event, reason: str) -> None:
 
 
 def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()) -> MergeResult:
-    evs = sorted((e.model_copy(deep=True) for e in events),
+    # _absorb appends to evidence and merged_from and sets scalars: copies of those lists suffice
+    # (a deep copy of every event was two thirds of the cost of merging)
+    evs = sorted((e.model_copy(update={"evidence": list(e.evidence), "merged_from": list(e.merged_from)})
+                  for e in events),
                  key=lambda e: (e.geo_precision or 9, e.time_precision, e.event_date, e.event_id))
     repost_of = {b: (a, s) for a, b, s in reposts}
     kept: list[Event] = []
     links: list[dict] = []
     regional: list[Event] = []
+    # Indexes over `kept`, so a match is looked up, not scanned for: only events at the same place
+    # (or, for region-level reports, in the same admin1 or of the same name) within 31 days of each
+    # other can merge, so each index is keyed by that and a 32-day bucket of the date, and a lookup
+    # reads three buckets.  Among the candidates the earliest kept wins, as in a scan of `kept`.
+    pos: dict[int, int] = {}
+    by_place: dict[tuple, list[Event]] = defaultdict(list)
+    by_admin1: dict[tuple, list[Event]] = defaultdict(list)
+    by_name: dict[tuple, list[Event]] = defaultdict(list)
+
+    def keys(ev: Event) -> list[tuple[dict, tuple]]:
+        b = _bucket(ev)
+        out = [(by_place, (_place_key(ev), b)), (by_name, (fold(ev.location), b))]
+        if ev.admin1:
+            out.append((by_admin1, (ev.admin1, b)))
+        return out
+
+    def keep(ev: Event) -> None:
+        pos[id(ev)] = len(kept)
+        kept.append(ev)
+        for index, key in keys(ev):
+            index[key].append(ev)
+
+    def near(index: dict, key: str, ev: Event) -> list[Event]:
+        b = _bucket(ev)
+        found = [k for d in (-1, 0, 1) for k in index.get((key, b + d), ())]
+        found.sort(key=lambda k: pos[id(k)])
+        return found
+
+    def absorb(k: Event, other: Event, reason: str) -> None:
+        before = keys(k)
+        _absorb(k, other, reason)
+        after = keys(k)
+        if before != after:  # a more precise date moved it to another bucket
+            for index, key in before:
+                lst = index[key]
+                del lst[next(i for i, x in enumerate(lst) if x is k)]
+            for index, key in after:
+                index[key].append(k)
+
     for e in evs:
         if e.regional():
             regional.append(e)
             continue
         match = None
-        for k in kept:
+        for k in near(by_place, _place_key(e), e):
             if k.evidence[0].doc_id == e.evidence[0].doc_id and not any(
                     ev.doc_id != e.evidence[0].doc_id for ev in k.evidence):
                 continue  # within one page, extraction already merged same place and day
@@ -103,29 +153,30 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
                 match = k
                 break
         if match is None:
-            kept.append(e)
+            keep(e)
             continue
         doc = e.evidence[0].doc_id
         why = (f"repost of {repost_of[doc][0]} (similarity {repost_of[doc][1]})" if doc in repost_of else
                f"same place ({e.location}), {e.event_date} within {abs((e.event_date - match.event_date).days)} day(s), "
                f"same actor ({e.actor1})")
-        _absorb(match, e, f"{e.event_id} from {doc}: {why}")
+        absorb(match, e, f"{e.event_id} from {doc}: {why}")
         links.append({"kept": match.event_id, "absorbed": e.event_id, "reason": why})
     for r in regional:
-        inside = [k for k in kept if k.admin1 and k.admin1 == r.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
+        inside = [k for k in (near(by_admin1, r.admin1, r) if r.admin1 else ())
+                  if k.admin1 and k.admin1 == r.admin1 and k.evidence[0].doc_id != r.evidence[0].doc_id
                   and _same_kind(k, r) and k.actor1 == r.actor1 and (not r.actor2 or not k.actor2 or k.actor2 == r.actor2)
                   and _close(k, r)]
         if not inside:
             # another regional report of the same thing?
-            twin = next((k for k in kept if fold(k.location) == fold(r.location) and _same_kind(k, r)
-                         and _close(k, r) and k.actor1 == r.actor1), None)
+            twin = next((k for k in near(by_name, fold(r.location), r) if fold(k.location) == fold(r.location)
+                         and _same_kind(k, r) and _close(k, r) and k.actor1 == r.actor1), None)
             if twin is None:
-                kept.append(r)
+                keep(r)
                 continue
             inside = [twin]
         why = f"region-level report '{r.location}' corroborates {len(inside)} event(s) there"
         for k in inside:
-            _absorb(k, r, f"{r.event_id} from {r.evidence[0].doc_id}: {why}")
+            absorb(k, r, f"{r.event_id} from {r.evidence[0].doc_id}: {why}")
             links.append({"kept": k.event_id, "absorbed": r.event_id, "reason": why})
     kept.sort(key=lambda e: (e.event_date, e.event_id))
     return MergeResult(kept, links)

@@ -9,22 +9,27 @@ from __future__ import annotations
 
 import json
 import os
+from collections import OrderedDict
 import re
 import secrets
 from datetime import date
 from importlib import resources
 from typing import Annotated, Literal, Optional
 
-from fastapi import Depends, FastAPI, HTTPException, Query
-from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi import Depends, FastAPI, HTTPException, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from ..analysis import merged, timeline
+from ..analysis import cached, merged, peek, timeline
 from ..store import Store
 from ..filters import actor_names
 from ..review import EDITABLE, ReviewError, check_correction, status
+from .guard import Guard, short_validation_errors
+
 
 class ReviewIn(BaseModel):
     """accept / reject an event, or correct one field of it (``field`` and ``value`` required)."""
@@ -86,6 +91,42 @@ def _view(ev, reviews: list[dict]) -> dict:
     return out
 
 
+def _annotated(row: dict, reviews: list[dict]) -> dict:
+    """An event already serialised (reviews applied by the store) with its review history and status."""
+    out = dict(row)
+    out["reviews"] = reviews
+    out["status"] = status(reviews)
+    return out
+
+
+MAX_LIMIT = 10_000
+
+
+class Page:
+    """``limit`` and ``page`` on every list endpoint; the total count is the X-Total-Count header."""
+
+    def __init__(self, limit: int = Query(1000, ge=1, le=MAX_LIMIT, description="items per page"),
+                 page: int = Query(1, ge=1, le=10_000_000, description="page number, from 1")):
+        self.limit, self.page = limit, page
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.limit
+
+    def cut(self, rows: list, response: Response, total: int | None = None) -> list:
+        """This page of ``rows`` (all rows), or ``rows`` as they are when already cut to ``total``."""
+        if total is None:
+            total, rows = len(rows), rows[self.offset:self.offset + self.limit]
+        response.headers["X-Total-Count"] = str(total)
+        return rows
+
+
+def _key(filters: dict) -> tuple:
+    """A cache key for filters whose values may be sets (an actor's names)."""
+    return tuple(sorted((k, str(sorted(v)) if isinstance(v, (set, frozenset)) else str(v))
+                        for k, v in filters.items() if v is not None))
+
+
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     store = Store(db)
     edit_token = token or os.environ.get("FRONTLINES_TOKEN") or secrets.token_urlsafe(16)
@@ -93,6 +134,8 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                   description="Conflict events coded to the ACLED codebook, with their evidence, and territorial control.")
     app.state.store = store
     app.state.token = edit_token
+    app.add_middleware(Guard, token=edit_token)
+    app.add_exception_handler(RequestValidationError, short_validation_errors)
     static = resources.files("frontlines.serve").joinpath("static")
 
     bearer = HTTPBearer(auto_error=False, description="the edit token")
@@ -110,8 +153,8 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.get("/api/documents")
-    def documents() -> list[dict]:
-        return store.documents()
+    def documents(response: Response, pg: Page = Depends()) -> list[dict]:
+        return pg.cut(store.documents(limit=pg.limit, offset=pg.offset), response, store.count("documents"))
 
     @app.get("/api/documents/{doc_id:path}", responses=NOT_FOUND)
     def document(doc_id: str) -> dict:
@@ -135,11 +178,12 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         from ..actors.registry import default_registry
         return default_registry()
 
-    def select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source):
+    def _filters(start, end, event_type, actor, place, bbox, raw, rejected) -> dict:
         box = tuple(float(x) for x in bbox.split(",")) if bbox else None
-        filters = dict(start=start, end=end, event_type=event_type, actor=actor_names(registry(), actor),
-                       place=place, bbox=box, raw=raw, rejected=rejected)
-        evs = merged(store, **filters).events if merge else store.events(**filters)
+        return dict(start=start, end=end, event_type=event_type, actor=actor_names(registry(), actor),
+                    place=place, bbox=box, raw=raw, rejected=rejected)
+
+    def _narrow(evs, q, source):
         if source:
             evs = [e for e in evs if source.lower() in e.source.lower()]
         if q:
@@ -149,6 +193,11 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                                  e.source, e.sub_event_type, *(x.text for x in e.evidence)]).lower()
             evs = [e for e in evs if all(w in text(e) for w in words)]
         return evs
+
+    def select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source):
+        filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
+        evs = merged(store, **filters).events if merge else store.events(**filters)
+        return _narrow(evs, q, source)
 
     Q = Query(None, max_length=200, description="words that must all appear in the event's actors, place, "
                                                  "notes, source or evidence (any case)")
@@ -160,14 +209,52 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     RAW = Query(False, description="the extraction alone, without analysts' reviews")
     REJECTED = Query(False, description="include events an analyst rejected")
 
+    responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
+    app.state.responses_cache = responses_cache
+
     @app.get("/api/events")
-    def events(start: Optional[Day] = Query(None, alias="from"), end: Optional[Day] = Query(None, alias="to"),
-               event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
-               bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
-               rejected: bool = REJECTED, q: Optional[str] = Q, source: Optional[str] = SOURCE) -> list[dict]:
-        evs = select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source)
+    async def events(response: Response, start: Optional[Day] = Query(None, alias="from"),
+                     end: Optional[Day] = Query(None, alias="to"),
+                     event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
+                     bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
+                     rejected: bool = REJECTED, q: Optional[str] = Q, source: Optional[str] = SOURCE,
+                     pg: Page = Depends()) -> list[dict]:
+        filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
+        narrow = dict(q=q, source=source)
+        # the same query on the same store state (documents, events, reviews) gets the same bytes
+        ck = (store.view_state(), merge, pg.limit, pg.page, *_key(filters), *_key(narrow))
+        hit = responses_cache.get(ck)
+        if hit is not None:
+            return Response(hit[0], media_type="application/json", headers={"X-Total-Count": hit[1]})
+        # async: a current cached view is sliced on the event loop (no thread per request, which under
+        # 50 clients made a GIL convoy); computing a stale view or a page of the table goes to a thread
+        if merge:  # serialised once per store view state, then sliced
+            key = ("merged-json", *_key(filters), *_key(narrow))
+            rows = peek(store, key)
+            if rows is None:
+                rows = await run_in_threadpool(cached, store, key, lambda: [
+                    json.loads(e.model_dump_json()) for e in _narrow(merged(store, **filters).events, q, source)])
+            rows = pg.cut(rows, response)
+        elif q or source:
+            def page() -> list[dict]:
+                return [json.loads(e.model_dump_json())
+                        for e in pg.cut(_narrow(store.events(**filters), q, source), response)]
+            rows = await run_in_threadpool(page)
+        else:
+            def page() -> list[dict]:
+                return [json.loads(e.model_dump_json()) for e in pg.cut(
+                    store.events(**filters, limit=pg.limit, offset=pg.offset), response,
+                    store.count_events(**filters))]
+            rows = await run_in_threadpool(page)
         reviews = {} if raw else store.reviews()
-        return [_view(e, reviews.get(e.event_id, [])) for e in evs]
+        # plain JSON already: validating the rows again per request cost more than the query
+        out = JSONResponse([_annotated(r, reviews.get(r["event_id"], [])) for r in rows],
+                           headers={"X-Total-Count": response.headers["X-Total-Count"]})
+        if len(out.body) < 1_000_000:
+            responses_cache[ck] = (out.body, response.headers["X-Total-Count"])
+            while len(responses_cache) > 256:
+                responses_cache.popitem(last=False)
+        return out
 
     @app.get("/api/export", response_class=Response,
              responses={200: {"content": {"text/csv": {}, "application/geo+json": {}},
@@ -227,15 +314,15 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return ReviewOut(**saved[0])
 
     @app.get("/api/actors")
-    def actors(at: Optional[Day] = None) -> list[dict]:
+    def actors(response: Response, at: Optional[Day] = None, pg: Page = Depends()) -> list[dict]:
         from ..actors.registry import default_registry
         from ..actors.views import actors_at
-        return actors_at(default_registry(), at)
+        return pg.cut(actors_at(default_registry(), at), response)
 
     @app.get("/api/places")
-    def places(unresolved: bool = False) -> list[dict]:
+    def places(response: Response, unresolved: bool = False, pg: Page = Depends()) -> list[dict]:
         if unresolved:
-            return store.unresolved()
+            return pg.cut(store.unresolved(), response)
         seen: dict[str, dict] = {}
         for e in store.events():
             key = e.place_id or e.location
@@ -244,11 +331,11 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                              "latitude": e.latitude, "longitude": e.longitude, "geo_precision": e.geo_precision,
                              "events": 0}
             seen[key]["events"] += 1
-        return sorted(seen.values(), key=lambda r: r["location"])
+        return pg.cut(sorted(seen.values(), key=lambda r: r["location"]), response)
 
     @app.get("/api/control")
-    def control(at: Day) -> list[dict]:
-        return timeline(store).at(at)
+    def control(at: Day, response: Response, pg: Page = Depends()) -> list[dict]:
+        return pg.cut(timeline(store).at(at), response)
 
     @app.get("/api/control/areas")
     def control_areas(at: Day) -> dict:
@@ -263,8 +350,9 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return HTMLResponse(static.joinpath("docs.html").read_text(encoding="utf-8"))
 
     @app.get("/api/changes")
-    def changes(start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to")) -> list[dict]:
-        return timeline(store).between(start, end)
+    def changes(response: Response, start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to"),
+                pg: Page = Depends()) -> list[dict]:
+        return pg.cut(timeline(store).between(start, end), response)
 
     @app.get("/api/basemap", include_in_schema=False)
     def basemap():
@@ -302,6 +390,6 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.get("/api/health")
     def health() -> dict:
-        return {"ok": True, "documents": len(store.documents())}
+        return {"ok": True, "documents": store.count("documents")}
 
     return app

@@ -124,6 +124,20 @@
     return res.json();
   }
 
+  // every page of a list endpoint (limit/page, total in X-Total-Count)
+  async function apiAll(path, limit = 5000) {
+    const out = [];
+    for (let page = 1; ; page++) {
+      const sep = path.includes('?') ? '&' : '?';
+      const res = await fetch(`${path}${sep}limit=${limit}&page=${page}`, { headers: { Accept: 'application/json' } });
+      if (!res.ok) throw await errorFrom(res);
+      const rows = await res.json();
+      out.push(...rows);
+      const total = Number(res.headers.get('X-Total-Count'));
+      if (!rows.length || !(out.length < total)) return out;
+    }
+  }
+
   function documentFor(docId) {
     if (!state.docs.has(docId)) {
       const p = api('/api/documents/' + encodeURIComponent(docId));
@@ -474,7 +488,7 @@
     const seq = ++state.controlSeq;
     const text = fmtDay(day);
     try {
-      const [rows, areas] = await Promise.all([api('/api/control?at=' + encodeURIComponent(text)),
+      const [rows, areas] = await Promise.all([apiAll('/api/control?at=' + encodeURIComponent(text)),
         api('/api/control/areas?at=' + encodeURIComponent(text))]);
       if (seq !== state.controlSeq) return;   // a later date was asked for meanwhile
       drawAreas(areas);
@@ -851,7 +865,7 @@
   async function loadEvents() {
     const params = filterParams();
     updateDownloads(params);
-    const events = await api('/api/events' + (params.toString() ? '?' + params.toString() : ''));
+    const events = await apiAll('/api/events' + (params.toString() ? '?' + params.toString() : ''));
     state.events = Array.isArray(events) ? events : [];
     state.byId = new Map(state.events.map((e) => [e.event_id, e]));
     document.body.dataset.filter = params.toString();

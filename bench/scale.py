@@ -1,0 +1,229 @@
+"""Scale: ingest 1,000 / 4,000 / 16,000 generated pages into one store and time the views at each size.
+
+    python bench/scale.py [SIZES...]        (default: 1000 4000 16000; e.g. `python bench/scale.py 1000 4000`)
+
+The store grows to each size in turn (1,000, then 3,000 more, ...).  For each size it prints:
+pages/s of the ingest step (read, store, extract, write; 2 workers) and the peak RSS so far; the
+time of `events --merged`, `control --at`, `changes` (computed cold: caches dropped) and of
+`/api/events?limit=100`; and p50/p99 of `/api/events?limit=100` with 50 concurrent clients over
+loopback against `frontlines serve`, idle and while an ingest of 400 more pages runs.  Growth
+ratios between sizes close the report.  Pages are generated (no malformed metadata): a headline, a
+dateline, two to four event sentences with Syrian places and actors, and filler paragraphs of
+random words so that pages are distinct; one page in twenty is a repost of an earlier one.
+"""
+from __future__ import annotations
+
+import os
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+ACTORS = ["Syrian government forces", "Hay'at Tahrir al-Sham", "the Syrian Democratic Forces", "Islamic State",
+          "Turkish-backed rebels", "Russian warplanes", "the National Liberation Front"]
+TEMPLATES = [
+    "{a} captured the village of {p} from {b} after heavy clashes, local sources said.",
+    "{a} shelled {p}, killing {n} civilians, according to a local monitor.",
+    "Clashes between {a} and {b} near {p} left {n} fighters dead.",
+    "An air strike by {a} hit a market in {p}, killing {n} people.",
+    "{b} withdrew from {p}, which {a} entered without a fight.",
+]
+
+
+def places() -> list[str]:
+    rows = (ROOT / "src/frontlines/data/places/syria_curated.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    return [r.split("\t")[1] for r in rows if r.split("\t")[5] == "P"]
+
+
+def make_pages(dest: Path, start: int, n: int, rng: random.Random, names: list[str]) -> None:
+    vocab = [f"{''.join(rng.choice('bcdfghklmnprstvz') + rng.choice('aeiou') for _ in range(3))}" for _ in range(5000)]
+    dest.mkdir(parents=True, exist_ok=True)
+    for i in range(start, start + n):
+        if i - start > 20 and i % 20 == 0:  # a repost of an earlier page, with a line of its own
+            src = dest / f"p{rng.randrange(start or 1, i):06d}.txt"
+            if src.exists():
+                (dest / f"p{i:06d}.txt").write_text(src.read_text() + f"\n\nReposted from the wire ({i}).\n")
+                continue
+        day = date(2019, 1, 1) + timedelta(days=rng.randrange(365))
+        sents = []
+        for _ in range(rng.randint(2, 4)):
+            a, b = rng.sample(ACTORS, 2)
+            sents.append(rng.choice(TEMPLATES).format(a=a, b=b, p=rng.choice(names), n=rng.randint(2, 30)))
+        sents[0] = f"On {MONTHS[day.month - 1]} {day.day}, " + sents[0][0].lower() + sents[0][1:]
+        filler = [" ".join(rng.choice(vocab) for _ in range(rng.randint(25, 60))).capitalize() + "."
+                  for _ in range(rng.randint(1, 3))]
+        title = f"Fighting reported near {rng.choice(names)}"
+        dateline = f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+        if i % 5 == 0:
+            body = "".join(f"<p>{s}</p>" for s in [" ".join(sents), *filler])
+            (dest / f"p{i:06d}.html").write_text(
+                f"<html><head><title>{title}</title><meta property='article:published_time' content='{day}'>"
+                f"</head><body><article><h1>{title}</h1>{body}</article></body></html>")
+        else:
+            (dest / f"p{i:06d}.txt").write_text(f"{title}\n\n{dateline}\n\n" + " ".join(sents) + "\n\n"
+                                                 + "\n\n".join(filler) + "\n")
+
+
+def peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def timed(fn) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def cold(fn, clear, repeat: int = 3) -> float:
+    """The best of ``repeat`` runs, each with the caches dropped (the machine is shared)."""
+    best = float("inf")
+    for _ in range(repeat):
+        clear()
+        best = min(best, timed(fn)[0])
+    return best
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def load(url: str, clients: int = 50, per_client: int = 10) -> tuple[float, float, int]:
+    """p50 and p99 latency (ms) and errors of ``clients`` concurrent clients, each sending ``per_client``
+    requests one after another (after one small request that opens its connection, not measured).
+    The clients are asyncio tasks in one thread: 50 client threads in
+    this process would measure their own GIL contention rather than the server."""
+    import asyncio
+
+    import httpx
+    lat: list[float] = []
+    errors = 0
+
+    async def worker(c: httpx.AsyncClient) -> None:
+        nonlocal errors
+        try:  # the connection is opened outside the measurement
+            await c.get(url.replace("limit=100", "limit=1"))
+        except httpx.HTTPError:
+            pass
+        for _ in range(per_client):
+            t0 = time.perf_counter()
+            try:
+                ok = (await c.get(url)).status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            lat.append(time.perf_counter() - t0)
+            errors += not ok
+
+    async def run() -> None:
+        limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as c:
+            await asyncio.gather(*(worker(c) for _ in range(clients)))
+    asyncio.run(run())
+    lat.sort()
+    return statistics.median(lat) * 1000, lat[int(len(lat) * 0.99) - 1] * 1000, errors
+
+
+def main() -> None:
+    sizes = [int(x) for x in sys.argv[1:]] or [1000, 4000, 16000]
+    from rich.console import Console
+
+    from frontlines import analysis
+    from frontlines.batch import ingest_paths
+    from frontlines.pipeline import Pipeline
+    from frontlines.serve import create_app
+    from frontlines.store import Store
+    from fastapi.testclient import TestClient
+
+    rng = random.Random(16)
+    names = places()
+    tmp = Path(tempfile.mkdtemp(prefix="frontlines-scale-"))
+    db = str(tmp / "scale.db")
+    store = Store(db)
+    pipeline = Pipeline()
+    quiet = Console(stderr=True, force_terminal=False, quiet=True)
+    results = []
+    have = 0
+    try:
+        for size in sizes:
+            batch = tmp / f"pages-{size}"
+            make_pages(batch, have, max(1, size - store.count("documents")), rng, names)
+            t_ingest, report = timed(lambda: ingest_paths([batch], store, lambda: pipeline, console=quiet, workers=2))
+            row = {"size": size, "pages_s": (len(report.stored) + len(report.duplicates)) / t_ingest,
+                   "rss": peak_rss_mb(), "stored": store.count("documents"), "events": store.count("events"),
+                   "reposts": len(store.reposts()), "failed": report.n_failed}
+            clear = analysis._CACHE.clear
+            row["merged"] = cold(lambda: analysis.merged(store).events, clear)
+            row["control"] = cold(lambda: analysis.timeline(store).at(date(2019, 7, 1)), clear)
+            row["changes"] = cold(lambda: analysis.timeline(store).between(date(2019, 1, 1), date(2019, 12, 31)), clear)
+            t0 = time.perf_counter()
+            cli = subprocess.run([sys.executable, "-m", "frontlines.cli", "events", "--merged", "--db", db],
+                                 stdout=subprocess.DEVNULL, check=True)
+            row["cli_merged"] = time.perf_counter() - t0
+            api = create_app(db, token="t")
+            with TestClient(api) as c:
+                def clear_all() -> None:
+                    clear()
+                    api.state.responses_cache.clear()
+                row["api_cold"] = cold(lambda: c.get("/api/events?limit=100").raise_for_status(), clear_all)
+                row["api_warm"], _ = timed(lambda: c.get("/api/events?limit=100").raise_for_status())
+            port = free_port()
+            server = subprocess.Popen([sys.executable, "-m", "frontlines.cli", "serve", "--db", db, "--port", str(port),
+                                       "--token", "t"], stderr=subprocess.DEVNULL)
+            try:
+                url = f"http://127.0.0.1:{port}/api/events?limit=100"
+                import httpx
+                for _ in range(100):
+                    try:
+                        httpx.get(url, timeout=30).raise_for_status()
+                        break
+                    except httpx.HTTPError:
+                        time.sleep(0.2)
+                row["idle"] = load(url)
+                extra = tmp / f"extra-{size}"
+                make_pages(extra, 10_000_000 + size, 400, rng, names)
+                ing = subprocess.Popen([sys.executable, "-m", "frontlines.cli", "ingest", str(extra), "--db", db],
+                                       stderr=subprocess.DEVNULL)
+                time.sleep(4)  # the writer is loading, then writing: measured while it runs
+                row["busy"] = load(url)
+                row["busy_ingest_running"] = ing.poll() is None
+                ing.wait()
+                have_extra = store.count("documents")
+                row["stored_after_extra"] = have_extra
+            finally:
+                server.terminate()
+                server.wait()
+            results.append(row)
+            print(f"{row['stored']:>6} pages (step {size}): {row['pages_s']:6.1f} pages/s ingest, peak RSS {row['rss']:.0f} MB; "
+                  f"{row['stored']} documents, {row['events']} events, {row['reposts']} reposts; "
+                  f"merged {row['merged']:.2f} s, control {row['control']:.2f} s, changes {row['changes']:.2f} s, "
+                  f"CLI events --merged {row['cli_merged']:.2f} s; /api/events?limit=100 cold {row['api_cold']*1000:.0f} ms, "
+                  f"warm {row['api_warm']*1000:.0f} ms; 50 clients p50/p99 idle {row['idle'][0]:.0f}/{row['idle'][1]:.0f} ms "
+                  f"({row['idle'][2]} errors), during ingest {row['busy'][0]:.0f}/{row['busy'][1]:.0f} ms "
+                  f"({row['busy'][2]} errors, ingest still running: {row['busy_ingest_running']})", flush=True)
+            have = size + 1  # page numbers go on from here; the extra pages are numbered apart
+        for a, b in zip(results, results[1:]):
+            k = b["stored"] / a["stored"]
+            print(f"{a['stored']} -> {b['stored']} documents (x{k:.1f}): merged x{b['merged'] / a['merged']:.1f}, "
+                  f"control x{b['control'] / a['control']:.1f}, changes x{b['changes'] / a['changes']:.1f}, "
+                  f"api cold x{b['api_cold'] / a['api_cold']:.1f}, pages/s x{b['pages_s'] / a['pages_s']:.2f}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Reposts found at ingest by MinHash/LSH agree with the pairwise check they replace; views are
+cached per store generation and recomputed after a change."""
+from __future__ import annotations
+
+import random
+
+from frontlines.analysis import merged, reposts, timeline
+from frontlines.merge import near_duplicates
+from frontlines.merge.minhash import bands, containment, signature
+from frontlines.records import Document
+from frontlines.store import Store
+
+
+def _article(rng: random.Random, words: list[str], n: int) -> str:
+    return " ".join(rng.choice(words) for _ in range(n)) + "."
+
+
+def _doc(i: str, text: str) -> Document:
+    raw = text.encode()
+    return Document(id=i, media_type="text/plain", raw=raw, sha256=Document.digest(raw), article=text)
+
+
+def test_lsh_reposts_equal_the_pairwise_check(tmp_path):
+    rng = random.Random(5)
+    words = [f"w{k}" for k in range(3000)]
+    docs: dict[str, str] = {}
+    for i in range(150):
+        docs[f"orig{i:03d}"] = _article(rng, words, rng.randint(80, 600))
+    for i in range(0, 150, 5):  # reposts: a copy with a paragraph added, a cut, a half copy
+        base = docs[f"orig{i:03d}"].split()
+        kind = i % 3
+        if kind == 0:
+            text = " ".join(base) + " " + _article(rng, words, len(base) // 3)
+        elif kind == 1:
+            text = " ".join(base[: int(len(base) * 0.7)])
+        else:
+            text = " ".join(base[: len(base) // 2]) + " " + _article(rng, words, len(base))
+        docs[f"repost{i:03d}"] = text
+    store = Store(str(tmp_path / "r.db"))
+    ids = list(docs)
+    for k in range(0, len(ids), 40):
+        store.add_documents([_doc(i, docs[i]) for i in ids[k:k + 40]])
+    expected = sorted(near_duplicates(docs))
+    assert len(expected) >= 20  # the half copies sit at the 0.5 threshold, some each side
+    assert sorted(store.reposts()) == expected
+
+
+def test_signature_is_stable_and_bands_match_for_copies():
+    text = "government forces captured the village of Kafr Nabl from rebels after heavy clashes " * 3
+    assert signature(text) == signature(text) and len(signature(text)) == 128 * 4
+    assert signature("too short") is None
+    same = set(bands(signature(text))) & set(bands(signature(text + " and more words were added later on")))
+    assert same
+    assert containment(text, text + " extra words here and there") == 1.0
+
+
+def test_views_are_cached_until_the_store_changes(tmp_path, pipeline):
+    from rich.console import Console
+
+    from frontlines.batch import ingest_paths
+
+    from .conftest import EXAMPLES
+    store = Store(str(tmp_path / "v.db"))
+    ingest_paths([EXAMPLES], store, lambda: pipeline, console=Console(stderr=True, force_terminal=False))
+    t1, m1 = timeline(store), merged(store)
+    assert timeline(store) is t1 and merged(store) is m1
+    # the original is the page stored first (here the repost, by file order), as with the pairwise check
+    assert [({a, b}, round(s)) for a, b, s in reposts(store)] == [({"sf_2019-02-idlib", "repost_2019-02-idlib"}, 1)]
+    assert store.forget("repost_2019-02-idlib")
+    assert merged(store) is not m1 and timeline(store) is not t1
+    assert not any("repost_2019-02-idlib" in (a, b) for a, b, _ in reposts(store))
+    assert all(ev.doc_id != "repost_2019-02-idlib" for e in merged(store).events for ev in e.evidence)
+
+
+def test_old_stores_get_signatures_once(tmp_path):
+    store = Store(str(tmp_path / "o.db"))
+    text = "government forces captured the village of Kafr Nabl from rebels after heavy clashes, sources said."
+    store.add_documents([_doc("a", text), _doc("b", text + " More later.")])
+    from sqlalchemy import delete
+
+    from frontlines.store.db import BandRow, RepostRow, SignatureRow
+    with store.session() as s, s.begin():  # what a store written before signatures looks like
+        for model in (BandRow, RepostRow, SignatureRow):
+            s.execute(delete(model))
+    assert store.reposts() == []
+    assert store.index_missing_signatures() == 2 and store.index_missing_signatures() == 0
+    assert store.reposts() == [("a", "b", 1.0)]
