@@ -157,6 +157,17 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
             ids.clear()
             shas.clear()
 
+        def take(item: Document, into: list[Document]) -> None:
+            """A page accepted into the batch (new, or rebuilt by ``reprocess``): its warnings said, it is queued."""
+            for w in item.warnings:
+                report.warnings.append(f"{item.id}: {w}")
+                console.print(f"[yellow]warning[/yellow] {escape(item.id)}: {escape(w)}", highlight=False)
+            into.append(item)
+            ids[item.id] = item.sha256
+            shas[item.sha256] = item.id
+            if len(buffer) + len(again) >= batch_size:
+                flush()
+
         for path, root in inputs:
             printed = 0
             for item in ingest_path(path, published, max_bytes=max_bytes, root=root):
@@ -177,14 +188,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                         fail(item.source_path or item.id, f"cannot reprocess: {one_line(e)}")
                         continue
                     report.reprocessed.append(dup)
-                    for w in item.warnings:
-                        report.warnings.append(f"{item.id}: {w}")
-                        console.print(f"[yellow]warning[/yellow] {escape(item.id)}: {escape(w)}", highlight=False)
-                    again.append(item)
-                    ids[item.id] = item.sha256
-                    shas[item.sha256] = item.id
-                    if len(buffer) + len(again) >= batch_size:
-                        flush()
+                    take(item, again)
                     continue
                 new_id = None
                 if not dup:
@@ -202,14 +206,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                 if new_id != item.id:
                     item = item.model_copy(update={"id": new_id})
                 report.stored.append(item.id)
-                for w in item.warnings:
-                    report.warnings.append(f"{item.id}: {w}")
-                    console.print(f"[yellow]warning[/yellow] {escape(item.id)}: {escape(w)}", highlight=False)
-                buffer.append(item)
-                ids[item.id] = item.sha256
-                shas[item.sha256] = item.id
-                if len(buffer) + len(again) >= batch_size:
-                    flush()
+                take(item, buffer)
             if printed > PRINT_PER_FILE:
                 console.print(f"[red]error[/red] {escape(clean_text(str(path)))}: {printed - PRINT_PER_FILE} more failure(s); "
                               "see `frontlines failures`", highlight=False)
