@@ -43,7 +43,7 @@ RELATION_TYPES = {
 }
 SYMMETRIC_RELATIONS = {"fighting", "allied_with"}
 REQUIRED_ACTOR_KEYS = {"id", "name", "inter", "type", "country", "aliases", "relations", "sources"}
-ALLOWED_ACTOR_KEYS = REQUIRED_ACTOR_KEYS | {"acled_name", "demonym", "former_names", "descriptors"}
+ALLOWED_ACTOR_KEYS = REQUIRED_ACTOR_KEYS | {"acled_name", "demonym", "former_names", "descriptors", "dominant_in"}
 ID_RE = re.compile(r"^[a-z0-9_]+$")
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 APOSTROPHES = str.maketrans("", "", "'\u2018\u2019\u02bc\u02bd\u02be\u02bf`\u00b4")
@@ -189,6 +189,15 @@ def validate_registry(data, other_ids: set[str] = frozenset()) -> list[str]:
             if not {"from", "until"} <= fn.keys():
                 errors.append(f"{where}: needs from and until (null allowed)")
             _check_period(where, fn.get("from"), fn.get("until"), errors)
+
+        for j, d in enumerate(actor.get("dominant_in") or []):
+            where = f"{aid}: dominant_in[{j}]"
+            if not isinstance(d, dict) or not d.get("admin1") or not all(_nonempty_str(a) for a in d["admin1"]):
+                errors.append(f"{where}: needs a list of admin1 names")
+                continue
+            if not {"from", "until", "source"} <= d.keys() or not _nonempty_str(d.get("source")):
+                errors.append(f"{where}: needs from, until (null allowed) and a source")
+            _check_period(where, d.get("from"), d.get("until"), errors)
 
         sources = actor.get("sources")
         if not isinstance(sources, list) or not sources or not all(_nonempty_str(s) for s in sources):
@@ -472,3 +481,20 @@ def test_sudan_fixture_is_independent_registry():
     assert "janjaweed" not in {norm(s) for s in name_keys(rsf)}
     by = {a["id"]: a for a in sudan["actors"]}
     assert has_relation(by, "saf", "fighting", "rsf", "2023-04-15")
+
+
+def test_dominant_provinces_are_divisions_of_the_actors_country():
+    """A ``dominant_in`` province the admin1 table does not know would never match an event."""
+    from frontlines.actors.registry import Registry
+    from frontlines.places.admin1 import division
+    from frontlines.places.countries import by_name
+    reg = Registry.load()
+    checked = 0
+    for a in reg.actors.values():
+        for d in a.dominant_in:
+            cc = by_name(a.country).iso2
+            for name in d.admin1:
+                div = division(name, cc)
+                assert div is not None and div.name == name, (a.id, name)
+                checked += 1
+    assert checked >= 3

@@ -98,3 +98,22 @@ def test_ruler_names_include_admin1_everywhere_but_not_common_words():
     assert {"Kidal", "Sagaing", "Darfur"} & names and "Kidal" in names and "Sagaing" in names
     assert not {"Centre", "North", "Central", "Capital", "Lakes"} & names
     assert len(names) < 6000
+
+
+@pytest.mark.parametrize("cc, city, admin1", [
+    ("UA", "Kharkiv", "Kharkiv"), ("UA", "Izyum", "Kharkiv"), ("LB", "Marjayoun", "Nabatieh"),
+    ("IL", "Safed", "Northern District"), ("LY", "Tripoli", "Tripoli"), ("LK", "Colombo", "Western"),
+    ("SY", "Douma", "Rif Dimashq"), ("IQ", "Mosul", "Nineveh")])
+def test_places_carry_the_english_name_of_their_division(cc, city, admin1):
+    """One name per division, as reports write it: not 'Kharkivska oblast', 'Ash Shamali' or 'Tarabulus'."""
+    hits = [p for p in builtin_gazetteer().exact(city, countries=[cc]) if p.country_code == cc]
+    assert hits and max(hits, key=lambda p: p.population).admin1 == admin1
+
+
+def test_divisions_are_found_under_every_name_and_answer_with_one():
+    from frontlines.places.admin1 import division
+    for written in ("Kharkiv Oblast", "Kharkivska oblast", "Kharkiv region"):
+        assert division(written, "UA").name == "Kharkiv"
+    assert division("Rural Damascus", "SY").name == division("Rif Dimashq Governorate", "SY").name == "Rif Dimashq"
+    assert division("Nord-Kivu", "CD").name == division("North Kivu", "CD").name == "North Kivu"
+    assert division("Western Province", "LK").name == "Western"

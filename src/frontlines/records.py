@@ -128,6 +128,15 @@ class FormerName(Record):
     end: date | None = None
 
 
+class Stronghold(Record):
+    """Provinces where, for a period, one armed group is the insurgency: reports there that speak only
+    of "insurgents", "militants" or "terrorists" mean it (as analysts code them)."""
+    admin1: list[str]
+    start: date | None = None
+    end: date | None = None
+    source: str = ""
+
+
 class Actor(Record):
     id: str
     name: str
@@ -140,6 +149,7 @@ class Actor(Record):
     former_names: list[FormerName] = Field(default_factory=list)
     descriptors: list[str] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
+    dominant_in: list[Stronghold] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
 
 

@@ -16,7 +16,7 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from ..names import fold
-from ..records import Actor, FormerName, Relation
+from ..records import Actor, FormerName, Relation, Stronghold
 from .generic import generic_by_id
 
 FORCE_NOUNS = ("forces", "troops", "army", "military", "soldiers", "units", "warplanes", "jets",
@@ -57,6 +57,9 @@ def _actor(entry: dict) -> Actor:
         relations=[Relation(type=r["type"], target=r["target"], start=_date(r.get("from")),
                             end=_date(r.get("until"), end=True), source=str(r.get("source") or ""))
                    for r in entry.get("relations") or []],
+        dominant_in=[Stronghold(admin1=[str(a) for a in d.get("admin1") or []], start=_date(d.get("from")),
+                                end=_date(d.get("until"), end=True), source=str(d.get("source") or ""))
+                     for d in entry.get("dominant_in") or []],
         sources=[str(s) for s in entry.get("sources") or []])
 
 
@@ -74,6 +77,7 @@ def _extend(base: Actor, extra: Actor) -> Actor:
         "relations": base.relations + [r for r in extra.relations
                                         if (r.type, r.target) not in {(x.type, x.target) for x in base.relations}],
         "descriptors": list(dict.fromkeys(base.descriptors + extra.descriptors)),
+        "dominant_in": base.dominant_in + extra.dominant_in,
         "sources": list(dict.fromkeys(base.sources + extra.sources))})
 
 
@@ -156,6 +160,16 @@ class Registry:
     def relations(self, actor_id: str, on: date | None = None, kind: str | None = None) -> list[Relation]:
         a = self.get(actor_id)
         return [r for r in (a.relations if a else []) if (kind is None or r.type == kind) and self._active(r, on)]
+
+    def dominant_group(self, country: str, admin1: str, on: date | None = None) -> str | None:
+        """The one armed group that is the insurgency in ``admin1`` of ``country`` on ``on`` (the
+        registry's ``dominant_in``), or None where none or several are."""
+        c, a1 = country.lower(), fold(admin1)
+        hits = [a.id for a in self.actors.values() if a.country.lower() == c and any(
+            a1 in {fold(x) for x in d.admin1} and (on is None or ((d.start is None or d.start <= on)
+                                                                   and (d.end is None or on <= d.end)))
+            for d in a.dominant_in)]
+        return hits[0] if len(hits) == 1 else None
 
     def backed_by(self, sponsor_id: str, on: date | None = None) -> list[str]:
         return [a.id for a in self.actors.values()

@@ -9,6 +9,7 @@ by X on that date, named in the article), or "the group"/"they" for the last sub
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -41,7 +42,7 @@ GENERIC_KINDS = {"unidentified armed group": "unidentified_armed_group", "civili
                  "protesters": "protesters", "rioters": "rioters", "military forces": "military",
                  "police forces": "police", "government": "government"}
 # plain words for an armed group's fighters, which in a report about one group mean that group
-MILITANT_NOUNS = {"militant", "jihadist", "extremist", "insurgent", "terrorist"}
+MILITANT_NOUNS = {"militant", "jihadist", "extremist", "insurgent", "terrorist", "militiaman", "militia"}
 NON_STATE_EXCLUDE = {"unidentified", "unknown", "suspected", "some", "other", "rival"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 # words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
@@ -60,6 +61,7 @@ class DocState:
     mentions: list[tuple[int, str]] = field(default_factory=list)  # (token index, actor id), in order
     last_subject: str | None = None
     country: str | None = None
+    admin1: Counter = field(default_factory=Counter)  # the article's provinces (the place context's count)
 
 
 class ActorResolver:
@@ -252,11 +254,12 @@ class ActorResolver:
                 return state.last_subject
         if tok.lemma_.lower() in MILITANT_NOUNS and len(np) <= 4 and not lemmas & NON_STATE_EXCLUDE:
             # "more than 100 militants attacked the prison" in a report about one armed group: that group
-            return self.main_armed_group(state)
+            return self.main_armed_group(state) or self.dominant_group(state)
         return None
 
     def main_armed_group(self, state: DocState) -> str | None:
-        """The non-state armed group the article names most (twice at least, and more than any other)."""
+        """The non-state armed group the article names most (twice at least, and more than any other),
+        or the only one it names."""
         counts: dict[str, int] = {}
         for _, aid in state.mentions:
             a = self.registry.get(aid)
@@ -265,9 +268,17 @@ class ActorResolver:
         if not counts:
             return None
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+        if len(ranked) == 1 or (ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
             return ranked[0][0]
         return None
+
+    def dominant_group(self, state: DocState) -> str | None:
+        """'Insurgents attacked ...' in a report from Cabo Delgado: the group the registry has as the
+        insurgency of the article's province then, if one is."""
+        if not state.country or not state.admin1:
+            return None
+        (admin1, _), = state.admin1.most_common(1)
+        return self.registry.dominant_group(state.country, admin1, state.on)
 
     def unknown_group(self, tok: Token | None) -> str | None:
         """A named armed group the registry does not know ("the Sultan Murad Division"), as written."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from ..acled_codes import interaction  # noqa: F401  (re-exported for the extraction steps)
+from .attribution import FORCE_WORDS, SPEECH_VERBS, aircraft_owner, claimant, event_noun_actor, speaker
 from .grammar import Clause
 from .lexicon import cues, triggers
 from .timex import When
@@ -16,7 +17,6 @@ TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territ
 ARMED_NOUNS = {"militia", "militant", "fighter", "gunman", "rebel", "jihadist", "insurgent", "militiaman", "force",
                "troop", "soldier", "faction", "group", "unit"}
 NEEDS_ACTOR = {"take", "lose", "handover", "withdraw", "defect", "dissolve", "establish", "agree"}
-SPEECH_VERBS = {"say", "tell", "report", "announce", "state", "claim", "add", "confirm", "note", "write", "tweet"}
 DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Armed Group": 3}
 
 
@@ -130,8 +130,9 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         # a parse that left the first of two coordinated subjects dangling ("Turkish forces and their proxies")
         r.assoc1 = [r.actor1] if r.actor1 else []
         r.actor1 = fronted[0]
-    if r.actor1 is None and cl.trigger.nominal:
-        # "a Russian airstrike", "an Israeli drone strike", "HTS's attack": who by the noun's modifiers
+    if r.actor1 is None and (cl.trigger.nominal or cl.trigger.token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj")):
+        # "a Russian airstrike", "an Israeli drone strike", "HTS's attack", "Russian shelling [VERB] of X":
+        # who by the noun's modifiers
         for c in cl.trigger.token.children:
             if c.dep_ in ("amod", "compound", "poss", "nmod"):
                 a = actors.token_actor(c, state, strict=True) or actors.registry.by_demonym(c.text)
@@ -162,10 +163,15 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                         r.actor1 = a
                         break
     if r.actor1 is None and cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct"):
-        r.actor1 = _claimant(sent, actors, state)
+        r.actor1 = claimant(sent, actors, state)
     if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS
                                                  or cl.subject.lower_ in ("they", "we", "it")):
-        r.actor1 = _speaker(cl, actors, state)
+        r.actor1 = speaker(cl, actors, state)
+    if r.actor1 is None and not cl.passive and cl.subject is not None and cls in ("kill", "airstrike", "shell", "explode"):
+        # "Russian shelling killed four": who by the event noun that is the subject
+        r.actor1 = event_noun_actor(cl.subject, actors, state)
+    if r.actor1 is None and cls in ("airstrike", "kill", "shell"):
+        r.actor1 = aircraft_owner(cl, actors, state, sent)  # "a jet dropped bombs": the state's air force
     if r.actor1 is None and cl.subject is None and cl.trigger.verb.pos_ in ("VERB", "AUX") and not cl.passive:
         # a misparsed subject ("X and their mercenaries attacked ..." read as a reduced relative):
         # the nearest actor named before the verb, not the one who reports it
@@ -189,37 +195,6 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     if r.civilians and not r.actor2:
         r.actor2_name = "Civilians"  # completed with the country when the event is placed
     return r
-
-
-FORCE_WORDS = {"jet", "warplane", "aircraft", "drone", "force", "troop", "soldier", "unit", "helicopter", "plane",
-               "fighter", "artillery", "navy", "army"}
-
-
-def _speaker(cl: Clause, actors, state) -> str | None:
-    """'The IDF announced that fighter jets had struck ...', 'the ministry said its forces captured ...':
-    unnamed forces reported by an actor are that actor's forces."""
-    verb = cl.trigger.verb
-    t = verb
-    for _ in range(3):
-        if t.dep_ in ("ccomp", "xcomp", "conj") and t.head.lemma_.lower() in SPEECH_VERBS:
-            subj = next((c for c in t.head.children if c.dep_ == "nsubj"), None)
-            if subj is not None:
-                return actors.token_actor(subj, state, strict=True) or actors.state_forces(
-                    " ".join(x.text for x in subj.subtree if x.dep_ != "det"))
-            return None
-        t = t.head
-    return None
-
-
-def _claimant(sent: Span, actors, state) -> str | None:
-    """'ISIS claimed responsibility for the bombing': the claimant carried it out."""
-    for tok in sent:
-        if tok.lemma_.lower() == "claim" and any(c.dep_ == "dobj" and c.lemma_.lower() in
-                                                  triggers()["responsibility_nouns"] for c in tok.children):
-            subj = next((c for c in tok.children if c.dep_ == "nsubj"), None)
-            if subj is not None:
-                return actors.token_actor(subj, state)
-    return None
 
 
 def _weapon_class(cl: Clause) -> str | None:

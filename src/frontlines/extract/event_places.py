@@ -9,6 +9,7 @@ and keeps the paragraph's region on the context.
 """
 from __future__ import annotations
 
+from ..names import fold
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceContext, km
 from ..places.admin1 import division
@@ -28,6 +29,18 @@ def prime_context(res: Resources, mentions_by_sent: dict, ctx: PlaceContext) -> 
                 ctx.note(max(exact, key=lambda p: p.population))
 
 
+def prime_divisions(mentions_by_sent: dict, ctx: PlaceContext) -> None:
+    """Provinces of the article's country named outright ("in Cabo Delgado") count as its governorates
+    — more than one town does — though the gazetteer has no row for them."""
+    if not ctx.home:
+        return
+    for ms in mentions_by_sent.values():
+        for pm in ms:
+            div = division(pm.name, ctx.home)
+            if div is not None and not ctx.admin1.get(div.name):
+                ctx.admin1[div.name] += 2
+
+
 def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceMention,
                   anchor: tuple[PlaceMention, str] | None) -> ResolvedPlace:
     """Resolve a place; when the gazetteer lacks it (or knows only a namesake far from where the
@@ -36,7 +49,8 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
     article is about, with a coarser precision and a note saying so."""
     ctx, out, sent, pmentions, para_region = dc.place_context, dc.out, s.sent, s.mentions, dc.para_region
     rp = resolve(res, dc, s, pm)
-    others = [o for o in pmentions if o is not pm and o.token.i != pm.token.i]
+    # the other places of the sentence ("Hawash ... and Hawash hill" names one place twice: not another)
+    others = [o for o in pmentions if o is not pm and o.token.i != pm.token.i and fold(o.name) != fold(pm.name)]
     resolved = [(o, resolve(res, dc, s, o)) for o in others]
     situating: list[tuple[ResolvedPlace, str]] = []  # what the sentence says the place is in or near
     if anchor is not None:
@@ -47,12 +61,15 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
                   (o.region_text or (orp.geo_precision or 1) >= 2 or o.feature in ("valley", "plain"))]
     if rp.place_id and rp.latitude is not None:
         # the place must lie where the sentence says: in the named governorate/region or near the anchor
-        near = next((r for r, _ in situating if r.admin1 and r.latitude is not None), None)
+        placed = [r for r, _ in situating if r.admin1 and r.latitude is not None]
+        # "X and Y in Latakia province, the outskirts of Aleppo city": any division the sentence names will do
+        near = next((r for r in placed if r.admin1 == rp.admin1), placed[0] if placed else None)
         if near is not None and near.admin1 != rp.admin1:
             # "X, Y and Z in Latakia province": the namesake in the province the sentence names
-            inside = [p for _, p in res.places.rank(pm.name, ctx, pm.feature) if p.admin1 == near.admin1]
+            ranked = [p for _, p in res.places.rank(pm.name, ctx, pm.feature)]
+            inside = next(((r, p) for r in placed for p in ranked if p.admin1 == r.admin1), None)
             if inside:
-                p = inside[0]
+                near, p = inside
                 rp = rp.model_copy(update={"place_id": p.id, "latitude": p.latitude, "longitude": p.longitude,
                                            "admin1": p.admin1, "admin2": p.admin2, "country": p.country,
                                            "note": f"the {pm.name} in {near.location}, as the sentence says"})
@@ -60,7 +77,7 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         if near is not None and dist > 80 and near.admin1 != rp.admin1:
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                note=f"gazetteer namesake {rp.place_id} lies {int(dist)} km from {near.location}")
-        elif near is None and _far_from_sentence(rp, resolved):
+        elif near is None and _far_from_sentence(res, rp, resolved):
             town = next(orp for o, orp in resolved if orp.place_id and orp.latitude is not None)
             rp = ResolvedPlace(mention=pm.name, location=pm.name,
                                note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) lies far from "
@@ -75,7 +92,8 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
         fallback = situating + [(orp, f"near {orp.location}, named in the same sentence") for o, orp in resolved
                                 if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text
                                 and not is_country(o)
-                                and not stray_namesake(res, orp, ctx) and (not home or orp.country == home)]
+                                and not stray_namesake(res, orp, ctx) and (not home or orp.country == home)
+                                and not _far_from_sentence(res, orp, resolved)]  # itself a namesake astray
         if para_region is not None and para_region.place_id:
             fallback.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
         gov = article_governorate(res, ctx)
@@ -138,13 +156,16 @@ def article_governorate(res: Resources, ctx: PlaceContext) -> ResolvedPlace | No
 FAR_KM = 80
 
 
-def _far_from_sentence(rp: ResolvedPlace, resolved) -> bool:
+def _far_from_sentence(res: Resources, rp: ResolvedPlace, resolved) -> bool:
     """'the village of Ablah, on the outskirts of al-Bab': a small namesake more than 80 km from every
     precisely known place the same sentence names is not the place meant."""
     towns = [orp for o, orp in resolved if orp.place_id and orp.latitude is not None and (orp.geo_precision or 1) == 1
              and not o.region_text and orp.place_id != rp.place_id and not is_country(o)]
     if not towns or (rp.geo_precision or 1) != 1:
         return False
+    place = res.places.gaz.get(rp.place_id)
+    if place is not None and place.population >= 50_000:
+        return False  # a city is not the one astray ("Idlib" beside a far namesake of a village)
     return all(km((rp.latitude, rp.longitude), (t.latitude, t.longitude)) > FAR_KM for t in towns)
 
 

@@ -35,7 +35,7 @@ from .country import article_countries, decide
 from .context import DocContext, Resources, SentenceContext, para_of, paragraph_starts
 from .control_statements import control_statements
 from .doc_merge import merge_sentence_events
-from .event_places import note_paragraph_region, prime_context
+from .event_places import note_paragraph_region, prime_context, prime_divisions
 from .lexicon import cues
 from .place_anaphora import anaphoric_places
 from .place_mentions import place_mentions
@@ -87,6 +87,8 @@ class Extractor:
         else:
             out.warnings.append("no country: the article names no place, country or actor that tells which")
         dc.actor_state.country = COUNTRIES.get(dc.country or "")
+        prime_divisions(mentions_by_sent, dc.place_context)
+        dc.actor_state.admin1 = dc.place_context.admin1
         history: list = []  # (sentence index, place mention) named so far, for "the village"
         for si, sent in enumerate(sdoc.sents):
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,

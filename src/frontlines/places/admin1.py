@@ -15,7 +15,7 @@ from anyascii import anyascii
 
 from ..names import fold
 from .countries import country
-from .gazetteer import _read_admin1
+from .gazetteer import _read_admin1, _read_admin1_geonames
 
 GENERIC_WORDS = ("province", "state", "region", "governorate", "district", "oblast", "county", "prefecture",
                  "department", "division", "territory")
@@ -67,7 +67,11 @@ def _index() -> dict[tuple[str, str], str]:
         key = _key(name)
         if key:
             out.setdefault((cc, key), code)
-    for code, name in _outline_names().items():  # the outlines' own (English) names
+    for code, name in _read_admin1_geonames().items():  # GeoNames' own ("Kharkivska oblast")
+        key = _key(name)
+        if key:
+            out.setdefault((code.split(".")[0], key), code)
+    for code, name in _outline_names().items():  # the outlines' own names
         key = _key(name)
         if key:
             out.setdefault((code.split(".")[0], key), code)
@@ -92,8 +96,8 @@ def division(name: str, country_code: str | None) -> Division | None:
     if code is None:
         return None
     lat, lon = _points().get(code, (None, None))
-    # the outline's English name ("North Kivu") as reports and ACLED write it, else GeoNames' ("Nord-Kivu")
-    return Division(code, _outline_names().get(code) or _read_admin1()[code], country_code, lat, lon)
+    # one name per division, the one its places carry (admin1_names: "North Kivu", "Kharkiv")
+    return Division(code, _read_admin1()[code], country_code, lat, lon)
 
 
 @lru_cache(maxsize=1)

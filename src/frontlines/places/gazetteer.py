@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 from .. import names as _names_module
 from ..names import fold
 from ..records import Place
+from .admin1_names import english, renaming
 from .countries import by_demonym, country_names
 
 COUNTRIES = country_names()  # iso2 -> ACLED country name, from data/places/countries.tsv
@@ -74,10 +75,13 @@ def parse_geonames(lines: Iterable[str], admin1: dict[str, str], source: str) ->
 
 
 def parse_curated(text: str, source_file: str) -> Iterator[Place]:
+    renamed = renaming(_read_admin1_geonames())  # rows written with GeoNames' division names
     for row in csv.DictReader(io.StringIO(text), delimiter="\t"):
         if not row.get("id") or not row.get("latitude"):
             continue
         cc = row.get("country_code") or "SY"
+        if row.get("admin1"):
+            row["admin1"] = renamed.get((cc, row["admin1"]), row["admin1"])
         yield Place(id=row["id"], name=row["name"], latitude=float(row["latitude"]),
                     longitude=float(row["longitude"]), feature_class=row.get("feature_class") or "P",
                     feature_code=row.get("feature_code") or "PPL", country_code=cc,
@@ -423,12 +427,17 @@ def _data(name: str):
     return resources.files("frontlines.data.places").joinpath(name)
 
 
-BUILTIN_FILES = ("cities500.txt.gz", "admin1CodesASCII.txt", "syria_curated.tsv")
+BUILTIN_FILES = ("cities500.txt.gz", "admin1CodesASCII.txt", "admin1_english.tsv", "syria_curated.tsv")
+
+
+def _read_admin1_geonames() -> dict[str, str]:
+    f = _data("admin1CodesASCII.txt")
+    return parse_admin1(f.read_text(encoding="utf-8").splitlines()) if f.is_file() else {}
 
 
 def _read_admin1() -> dict[str, str]:
-    f = _data("admin1CodesASCII.txt")
-    return parse_admin1(f.read_text(encoding="utf-8").splitlines()) if f.is_file() else {}
+    """Admin1 code -> the division's name as written ("UA.07" -> "Kharkiv"; see admin1_names)."""
+    return english(_read_admin1_geonames())
 
 
 def builtin_places() -> Iterator[Place]:
@@ -503,7 +512,9 @@ def build_index(path: Path) -> None:
         db.executemany("INSERT INTO names VALUES (?,?,?,?)", batch_n)
         f = _data("admin1CodesASCII.txt")
         if f.is_file():
-            a1 = [ln.split("\t")[:3] for ln in f.read_text(encoding="utf-8").splitlines() if ln.count("\t") >= 2]
+            names = _read_admin1()  # the name divisions are written under, GeoNames' ASCII name beside it
+            a1 = [(code, names.get(code, name), ascii_name) for code, name, ascii_name, *_ in
+                  (ln.split("\t") for ln in f.read_text(encoding="utf-8").splitlines() if ln.count("\t") >= 2)]
             db.executemany("INSERT OR REPLACE INTO admin1 VALUES (?,?,?)", a1)
         db.executescript("CREATE INDEX names_key ON names(key); CREATE INDEX names_cc ON names(cc, key); "
                          "CREATE INDEX places_adm1 ON places(fcode, cc, admin1); ANALYZE;")

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..records import Place
+from .admin1_names import english
 from .gazetteer import _read_admin1, parse_admin1, parse_geonames
 
 if TYPE_CHECKING:
@@ -216,7 +217,7 @@ def read_places(path: str | Path, admin1_path: str | Path | None = None,
     path = Path(path)
     country = _country(country)
     admin1_file = Path(admin1_path) if admin1_path else _beside(path, ADMIN1_FILE)
-    admin1 = parse_admin1(read_dump(admin1_file)) if admin1_file else _read_admin1()
+    admin1 = english(parse_admin1(read_dump(admin1_file))) if admin1_file else _read_admin1()
     alt_file = Path(alternate_names_path) if alternate_names_path else _find_alternate_names(path)
     extra: dict[str, list[str]] = {}
     if alt_file:

@@ -6,6 +6,8 @@ import json
 from functools import lru_cache
 from importlib import resources
 
+from .gazetteer import _read_admin1
+
 # where in the governorate's bounding box each direction points (x: west->east, y: south->north)
 DIRECTIONS = {"north": (0.5, 0.85), "south": (0.5, 0.15), "east": (0.85, 0.5), "west": (0.15, 0.5),
               "northeast": (0.85, 0.85), "northwest": (0.15, 0.85), "southeast": (0.85, 0.15),
@@ -23,8 +25,10 @@ def _outlines() -> dict[str, list[list[tuple[float, float]]]]:
     path = resources.files("frontlines.data.places").joinpath("syria_admin1.geojson")
     data = json.loads(path.read_text(encoding="utf-8"))
     out: dict[str, list[list[tuple[float, float]]]] = {}
+    names = _read_admin1()  # keyed by the name the division's places carry
     for f in data.get("features", []):
         name = f.get("properties", {}).get("name")
+        name = names.get(f.get("properties", {}).get("geonames_admin1") or "", name)
         geom = f.get("geometry") or {}
         if not name or f["properties"].get("level") == "country":
             continue

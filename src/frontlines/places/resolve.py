@@ -46,7 +46,8 @@ class PlaceContext:
 
     def note(self, place: Place) -> None:
         if place.admin1:
-            self.admin1[place.admin1] += 1
+            # a province named outright ("in Cabo Delgado") says more than one of its towns
+            self.admin1[place.admin1] += 2 if place.feature_code == "ADM1" else 1
         if place.feature_code not in ("PCLI", "ADM1"):
             self.points.append((place.latitude, place.longitude))
         if place.country_code:
