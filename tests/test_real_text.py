@@ -480,3 +480,58 @@ def test_a_place_named_twice_is_not_its_own_witness(pipeline):
     evs = events(pipeline, "Government forces captured the villages of Hawash, Umm Zelta and Hawash hill on the "
                            "southern edges of Idlib on Monday.", date(2019, 5, 14))
     assert evs and {e.admin1 for e in evs} == {"Idlib"}, [(e.location, e.admin1) for e in evs]
+
+
+def test_the_toll_sentence_after_a_strike_is_its_evidence_and_the_believed_state_its_actor(pipeline):
+    text = ("Monitors documented several deaths after yesterday's airstrikes by aircraft, believed to be Israeli, "
+            "on militia positions near Mayadin in Deir ez-Zor. Some 12 militiamen of several nationalities "
+            "were killed in the shelling, which hit new positions.")
+    evs = events(pipeline, text, date(2020, 11, 22))
+    assert len(evs) == 1
+    ev = evs[0]
+    assert ev.actor1 == "Military Forces of Israel" and ev.fatalities == 12
+    assert [e.text.split()[0] for e in ev.evidence] == ["Monitors", "Some"]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Some 14 fighters of Afghan and Iraqi nationalities were killed in the raid.", 14),
+    ("Three soldiers and 20 civilians, including women from the village, were wounded while five were killed.", 5),
+    ("Two children who had been playing in the street were killed.", 2),
+])
+def test_fatalities_behind_a_long_victim_phrase(text, n):
+    from frontlines.extract.coding import fatalities
+    assert fatalities(text) == n
+
+
+def test_a_province_named_outright_outweighs_a_town_of_another_named_twice(pipeline):
+    text = ("Traders returned to Lichinga this week, and the Lichinga market reopened. Attacks continue across "
+            "Cabo Delgado province. On Monday insurgents raided the village of Nkonga, burning houses.")
+    evs = [e for e in events(pipeline, text, date(2022, 8, 20)) if e.location == "Nkonga"]
+    assert evs and evs[0].admin1 == "Cabo Delgado"
+
+
+def test_two_spellings_of_one_town_on_one_day_are_one_event(pipeline):
+    text = ("Airstrikes hit militia positions in al-Bukamal in Deir ez-Zor on Saturday. "
+            "Later on Saturday, another airstrike hit a depot in Albu Kamal.")
+    evs = events(pipeline, text, date(2020, 11, 22))
+    assert len(evs) == 1 and len(evs[0].evidence) == 2, [(e.location, e.place_id) for e in evs]
+
+
+def test_a_governorate_named_beside_its_town_only_situates_it(pipeline):
+    evs = events(pipeline, "Gunmen attacked a checkpoint in Jablah in Latakia on Saturday.", date(2020, 11, 22))
+    assert [e.location for e in evs] == ["Jablah"]
+
+
+def test_a_province_and_its_capital_of_the_same_name_stay_apart(pipeline):
+    text = ("Three former fighters were killed in the southern province of Daraa on Monday. "
+            "Two of them were shot dead in Daraa city by unknown gunmen on Monday.")
+    evs = events(pipeline, text, date(2020, 5, 12))
+    assert any(e.location == "Daraa" and e.geo_precision == 1 and any("shot dead" in x.text for x in e.evidence)
+               for e in evs), [(e.location, e.geo_precision) for e in evs]
+
+
+def test_the_retelling_that_says_who_struck_codes_the_event(pipeline):
+    text = ("At least 40 people were killed on Sunday in air strikes on a market in Khartoum, a local group said.\n\n"
+            "\"Military aircraft bombarded the market area in Khartoum,\" the committee said.")
+    evs = events(pipeline, text, date(2023, 9, 11))
+    assert len(evs) == 1 and evs[0].actor1 == "Military Forces of Sudan" and evs[0].fatalities == 40

@@ -62,6 +62,7 @@ class DocState:
     last_subject: str | None = None
     country: str | None = None
     admin1: Counter = field(default_factory=Counter)  # the article's provinces (the place context's count)
+    air_attacker: str | None = None  # the state the article says struck from the air ("believed to be Israeli")
 
 
 class ActorResolver:
@@ -271,6 +272,11 @@ class ActorResolver:
         if len(ranked) == 1 or (ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]):
             return ranked[0][0]
         return None
+
+    def foreign_state(self, actor_id: str, state: DocState) -> bool:
+        """A state's forces, of another country than the article's."""
+        a = self.registry.get(actor_id)
+        return a is not None and a.inter == 1 and bool(state.country) and a.country != state.country
 
     def dominant_group(self, state: DocState) -> str | None:
         """'Insurgents attacked ...' in a report from Cabo Delgado: the group the registry has as the

@@ -21,6 +21,7 @@ AIRCRAFT = {"jet", "warplane", "aircraft", "helicopter", "plane", "bomber", "gun
 ATTACK_NOUNS = {"attack", "bombing", "blast", "explosion", "assault", "raid", "ambush", "strike", "killing", "operation",
                 "massacre", "abduction", "kidnapping", "shelling"}
 NOUN_DEPS = ("amod", "compound", "poss", "nmod")
+UNKNOWN = {"unidentified", "unknown", "unmarked", "foreign", "mysterious"}
 
 
 def speaker(cl: Clause, actors, state) -> str | None:
@@ -84,8 +85,15 @@ def aircraft_owner(cl: Clause, actors, state, sent: Span) -> str | None:
     """'A jet dropped two bombs on the village': only a state flies jets, so the state forces of the
     article's country — unless the sentence names another state, whose aircraft they may be."""
     subj = cl.subject
+    if subj is None and cl.trigger.nominal:  # "airstrikes by unidentified jets"
+        subj = next((g for c in cl.trigger.token.children if c.lower_ == "by" for g in c.children
+                     if g.dep_ == "pobj"), None)
     if subj is None or subj.lemma_.lower() not in AIRCRAFT or not state.country:
         return None
+    if any(c.lower_ in UNKNOWN for c in subj.children):
+        # "unidentified jets": not the home state's by default; the state the article already
+        # said struck from the air, if it did
+        return getattr(state, "air_attacker", None)
     if any(c.dep_ in NOUN_DEPS and (c.ent_type_ in ("NORP", "GPE") or c.text[:1].isupper()) for c in subj.children):
         return None  # "Russian jets": the modifiers said who, or named someone the registry lacks
     home = by_name(state.country)
@@ -94,3 +102,30 @@ def aircraft_owner(cl: Clause, actors, state, sent: Span) -> str | None:
     if others - {home.iso2 if home else None}:
         return None  # "... jets, believed to be Israeli": another state is in the frame
     return actors.government(state.country)
+
+
+def believed_state(sent: Span, actors) -> str | None:
+    """'airstrikes by aircraft, believed to be Israeli', 'jets thought to be Russian': the state the
+    sentence says the unnamed attacker is believed to be."""
+    for tok in sent:
+        if tok.lemma_.lower() in ("believe", "think", "suspect", "presume") and tok.tag_ in ("VBN", "VBD"):
+            for be in (c for c in tok.children if c.dep_ == "xcomp" and c.lemma_ == "be"):
+                for c in be.children:
+                    if c.dep_ in ("acomp", "attr") and c.text[:1].isupper():
+                        forces = actors.state_forces(f"{c.text} forces")
+                        if forces:
+                            return forces
+    return None
+
+
+def between_parties(sent: Span, actors, state) -> list[str]:
+    """'clashes continue in areas of Afrin between X and Y': the parties of a 'between' the parse hung
+    on another noun of the sentence."""
+    for tok in sent:
+        if tok.lower_ == "between":
+            for g in tok.children:
+                if g.dep_ == "pobj":
+                    found = [a for x in [g, *g.conjuncts] for a in [actors.token_actor(x, state, strict=True)] if a]
+                    if found:
+                        return list(dict.fromkeys(found))
+    return []

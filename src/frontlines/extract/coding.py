@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from ..acled_codes import interaction  # noqa: F401  (re-exported for the extraction steps)
-from .attribution import FORCE_WORDS, SPEECH_VERBS, aircraft_owner, claimant, event_noun_actor, speaker
+from .attribution import (FORCE_WORDS, SPEECH_VERBS, aircraft_owner, believed_state, between_parties, claimant,
+                          event_noun_actor, speaker)
 from .grammar import Clause
 from .lexicon import cues, triggers
 from .timex import When
@@ -122,6 +123,10 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         # "clashes erupted between X and Y"
         between = by_prep["between"]
         r.actor1, r.actor2 = between[0], (between[1] if len(between) > 1 else r.actor2)
+    if r.actor1 is None and cls == "clash":
+        between = between_parties(sent, actors, state)  # "... in areas of Afrin between X and Y"
+        if between:
+            r.actor1, r.actor2 = between[0], (between[1] if len(between) > 1 else r.actor2)
     verb = cl.trigger.verb
     fronted = [actors.token_actor(c, state) for c in verb.children
                if c.dep_ in ("intj", "dep", "npadvmod") and c.i < verb.i]
@@ -170,6 +175,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     if r.actor1 is None and not cl.passive and cl.subject is not None and cls in ("kill", "airstrike", "shell", "explode"):
         # "Russian shelling killed four": who by the event noun that is the subject
         r.actor1 = event_noun_actor(cl.subject, actors, state)
+    if r.actor1 is None and cls in ("airstrike", "kill", "shell", "explode"):
+        r.actor1 = believed_state(sent, actors)  # "by aircraft, believed to be Israeli"
     if r.actor1 is None and cls in ("airstrike", "kill", "shell"):
         r.actor1 = aircraft_owner(cl, actors, state, sent)  # "a jet dropped bombs": the state's air force
     if r.actor1 is None and cl.subject is None and cl.trigger.verb.pos_ in ("VERB", "AUX") and not cl.passive:
@@ -184,6 +191,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                 break
     if r.actor2 == r.actor1:
         r.actor2 = None
+    if cls == "airstrike" and r.actor1 and actors.foreign_state(r.actor1, state):
+        state.air_attacker = r.actor1  # whose the article's later "unidentified jets" may be
     if r.actor1 is None and cl.subject is not None and not cl.passive:
         r.actor1_name = actors.unknown_group(cl.subject)
     if r.actor1 is None and r.actor1_name is None and cl.subject is not None and \
@@ -409,6 +418,8 @@ _KILL_WORD = re.compile(r"\b(?:killed|kills|dead|died|executed|slain|lost their 
 _KILLED = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
                      r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)",
                      re.I)
+_PASSIVE_KILL = re.compile(r"(?:(?!\b(?:were|was|wounded|injured|while|whereas|but)\b)[^.;:()\d]){0,60}?"
+                           r"\b(?:were|have been|had been)\s+(?:killed|executed|slain)\b", re.I)
 _KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed)\s+{_QUAL}{_NUMBER}\b", re.I)
 ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
                              r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
@@ -433,6 +444,10 @@ def fatalities(text: str) -> int:
     best = 0
     for rx in (_KILLED, _KILLING):
         for k in rx.finditer(text):
+            best = max(best, _to_int(k.group(1)))
+    for k in _COUNT.finditer(text):
+        # "some 14 militiamen of Afghan and Iraqi nationalities were killed": the victims, then a passive
+        if _PASSIVE_KILL.match(text, k.end()):
             best = max(best, _to_int(k.group(1)))
     # a coordinated list of victims before a passive "were killed"
     before = text[:m.start()]

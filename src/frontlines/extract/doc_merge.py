@@ -9,7 +9,7 @@ the sentence's events on the context as the previous events.
 from __future__ import annotations
 
 from ..places.resolve import km
-from ..records import Event
+from ..records import Event, Evidence
 from . import coding
 from .context import DocContext, SentenceContext
 
@@ -22,17 +22,30 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
     if deaths and sent_events:
         sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
     elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(sent.text):
-        dc.prev_events[0].fatalities = max(dc.prev_events[0].fatalities, deaths)
+        prev = dc.prev_events[0]
+        prev.fatalities = max(prev.fatalities, deaths)
+        # the sentence that gives the toll reports the event too: it is part of its evidence
+        if all(e.start != sent.start_char for e in prev.evidence):
+            prev.evidence.append(Evidence(doc_id=dc.document.id, start=sent.start_char, end=sent.end_char,
+                                          text=sent.text))
     if s.antecedent is not None:
         sent_events = [ev for ev in sent_events if not _same_as_antecedent(dc, s.antecedent, ev)]
     for ev in sent_events:
-        key = (ev.location.lower(), ev.event_date)
+        key = place_day(ev)
         if key in dc.doc_events:
             absorb(dc.doc_events[key], ev)
         else:
             dc.doc_events[key] = ev
     if sent_events:
         dc.prev_events, dc.prev_si = sent_events, si
+
+
+def place_day(ev: Event) -> tuple:
+    """One event per place and day: the gazetteer's place ("al-Bukamal" and "Albu Kamal" are one town),
+    else the name as written."""
+    # (a province and its capital share a name: "the province of Daraa" is not "Daraa city")
+    return (ev.place_id if ev.place_id and ev.geo_precision == 1 else ev.location.lower(), ev.event_date,
+            (ev.geo_precision or 1) >= 3)
 
 
 NEAR_KM = 25
@@ -51,12 +64,12 @@ def _same_as_antecedent(dc: DocContext, ante: Event, ev: Event) -> bool:
     if None in (ev.latitude, ante.latitude) or km((ev.latitude, ev.longitude), (ante.latitude, ante.longitude)) > NEAR_KM:
         return False
     if ev.geo_precision == 1 and ev.location != ante.location and ev.place_id != ante.place_id:
-        old_key = (ante.location.lower(), ante.event_date)
+        old_key = place_day(ante)
         for f in ("location", "latitude", "longitude", "place_id", "admin1", "admin2", "geo_precision"):
             setattr(ante, f, getattr(ev, f))
         if dc.doc_events.get(old_key) is ante:
             del dc.doc_events[old_key]
-            dc.doc_events[(ante.location.lower(), ante.event_date)] = ante
+            dc.doc_events[place_day(ante)] = ante
     absorb(ante, ev)
     return True
 

@@ -34,11 +34,10 @@ def prime_divisions(mentions_by_sent: dict, ctx: PlaceContext) -> None:
     — more than one town does — though the gazetteer has no row for them."""
     if not ctx.home:
         return
-    for ms in mentions_by_sent.values():
-        for pm in ms:
-            div = division(pm.name, ctx.home)
-            if div is not None and not ctx.admin1.get(div.name):
-                ctx.admin1[div.name] += 2
+    named = {div.name for ms in mentions_by_sent.values() for pm in ms
+             for div in [division(pm.name, ctx.home)] if div is not None}
+    for name in named:
+        ctx.admin1[name] += 2
 
 
 def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceMention,
@@ -250,8 +249,24 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
     precise = [pm for pm in chosen if not regional(res, pm)]
     if precise:
         chosen = precise
+    if len(chosen) > 1:
+        # "in al-Bukamal in Deir ez-Zor": a governorate's name beside a town inside it only situates it
+        inner = [pm for pm in chosen if not _contains_another(res, pm, chosen)]
+        chosen = inner or chosen
     anchor = anchors[0] if anchors else None
     return [(pm, anchor) for pm in chosen]
+
+
+def _contains_another(res: Resources, pm: PlaceMention, chosen: list[PlaceMention]) -> bool:
+    """``pm`` names a first-level division ("Deir ez-Zor", "Latakia") that another place of the list lies in."""
+    for o in chosen:
+        if o is pm or fold(o.name) == fold(pm.name):
+            continue
+        for p in res.places.gaz.exact(o.name):
+            div = division(pm.name, p.country_code)
+            if div is not None and p.admin1 == div.name and p.feature_code != "ADM1":
+                return True
+    return False
 
 
 def note_paragraph_region(res: Resources, dc: DocContext, s: SentenceContext) -> None:

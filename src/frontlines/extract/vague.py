@@ -4,8 +4,9 @@ Reports open with a summary ("Turkish troops pressed their offensive in north-ea
 name the places; an analyst codes the places, not the summary.  Run on one document's events:
 
 - an event placed only at a country ("Syria", "eastern Syria") is not coded (ACLED codes a place);
-- an event placed at a region or governorate is folded into an event of the same type, around the same
-  day, at a named place inside that region: its sentence becomes more evidence of that event;
+- an event placed at a region or governorate is folded into an event of the same type (or one of the
+  same violence told by its dead rather than its weapon), around the same day, at a named place inside
+  that region: its sentence becomes more evidence of that event;
 - one sentence naming several regions and no place ("an offensive in A, B and C provinces") yields no event.
 
 Every dropped event is recorded with the reason, so the analyst can see what was left out.
@@ -71,15 +72,18 @@ def _same_place(a: Event, b: Event) -> bool:
     return False  # a report without a date of its own restates one up to a week apart
 
 
-def fold_restatements(events: list[Event], published, undated: set[str] = frozenset()) -> list[Event]:
+def fold_restatements(events: list[Event], published, undated: set[str] = frozenset(),
+                      regional: set[str] = frozenset()) -> list[Event]:
     """The headline and the lede, or the lede and a later recap, report the same event at the same
     place a day apart (one dated "on Monday", the other only by the page): one event, every sentence
-    kept as evidence, dated by the sentence that names its day."""
+    kept as evidence, dated by the sentence that names its day.  A report about the province ("in the
+    province of Daraa") is not one about its capital of the same name."""
     keep: list[Event] = []
     for ev in events:
         def window(k: Event) -> int:
             return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 1
         twin = next((k for k in keep if _compatible(k, ev) and _same_place(k, ev)
+                     and (k.event_id in regional) == (ev.event_id in regional)
                      and abs((k.event_date - ev.event_date).days) <= window(k)), None)
         if twin is None:
             keep.append(ev)
@@ -90,6 +94,8 @@ def fold_restatements(events: list[Event], published, undated: set[str] = frozen
         if twin.event_date == published and ev.event_date != published and ev.event_id not in undated:
             twin.event_date, twin.time_precision = ev.event_date, ev.time_precision
             twin.sub_event_type, twin.actor1, twin.inter1 = ev.sub_event_type, ev.actor1, ev.inter1
+        if twin.actor1.startswith("Unidentified") and ev.actor1 and not ev.actor1.startswith("Unidentified"):
+            twin.actor1, twin.inter1 = ev.actor1, ev.inter1  # the retelling that says who did it
         for e in ev.evidence:
             if all(e.start != k.start for k in twin.evidence):
                 twin.evidence.append(e)
@@ -111,7 +117,7 @@ def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], ski
         kind = kinds[id(ev)]
         text = ev.evidence[0].text if ev.evidence else ""
         if kind in ("country", "region"):
-            finer = [o for o in events if kinds[id(o)] == "place" and o.event_type == ev.event_type and _near_day(o, ev)
+            finer = [o for o in events if kinds[id(o)] == "place" and _compatible(o, ev) and _near_day(o, ev)
                      and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))]  # a region we cannot place folds nowhere
             if kind == "country" and len(finer) != 1:
                 # a country-level report is the detailed one only when the article has just one such event
