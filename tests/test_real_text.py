@@ -535,3 +535,24 @@ def test_the_retelling_that_says_who_struck_codes_the_event(pipeline):
             "\"Military aircraft bombarded the market area in Khartoum,\" the committee said.")
     evs = events(pipeline, text, date(2023, 9, 11))
     assert len(evs) == 1 and evs[0].actor1 == "Military Forces of Sudan" and evs[0].fatalities == 40
+
+
+def test_the_seat_of_officials_is_not_where_the_attacks_were(pipeline):
+    evs = events(pipeline, "The army on Sunday reported repelling several attacks in the area, even as officials in "
+                           "Kyiv stayed silent.", date(2023, 6, 12))
+    assert not any(e.location == "Kyiv" for e in evs)
+
+
+def test_the_town_points_back_to_the_last_settlement_named(pipeline):
+    text = ("Insurgents in trucks launched attacks in Malam Fatori late Friday. "
+            "In a pre-dawn attack on the base and the town on Saturday, the jihadists killed five residents.")
+    evs = events(pipeline, text, date(2022, 11, 21))
+    saturday = [e for e in evs if e.event_date == date(2022, 11, 19)]
+    assert saturday and all(e.location == "Malam Fatori" for e in saturday), [(e.location, e.event_date) for e in evs]
+
+
+def test_an_undated_lede_about_a_state_folds_into_the_dated_attack_inside_it(pipeline):
+    text = ("Many soldiers were feared killed as insurgents attacked two army bases in Borno State.\n\n"
+            "On Friday, insurgents in trucks attacked the army base in Gajiram, killing nine soldiers.")
+    evs = events(pipeline, text, date(2022, 11, 23))
+    assert [e.location for e in evs] == ["Gajiram"] and len(evs[0].evidence) == 2, [(e.location, e.event_date) for e in evs]

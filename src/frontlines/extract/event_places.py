@@ -174,6 +174,11 @@ def is_country(pm: PlaceMention) -> bool:
     return any(by_name(" ".join(words[i:])) is not None for i in range(min(len(words), 3)))
 
 
+# people whose seat a place names ("officials in Kyiv", "diplomats in Geneva"), not where events happen
+OFFICIALS = {"official", "diplomat", "authority", "spokesman", "spokesperson", "spokeswoman", "minister", "leader",
+             "lawmaker", "analyst", "embassy", "government", "correspondent", "journalist", "reporter"}
+
+
 def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                  whole_sentence: bool = False) -> list[tuple[PlaceMention, tuple | None]]:
     """Places where the clause's event happened, each with its anchor (mention, 'west of') if any."""
@@ -212,6 +217,9 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                 if w == "of":
                     continue
                 owner = t.head
+                if owner.lemma_.lower() in OFFICIALS:
+                    role = "container"  # "officials in Kyiv said": where the speaker sits, not the event
+                    break
                 if owner.i in by_tok and owner.i != pm.token.i or (
                         owner.lemma_.lower() in feats and any(c.lower_ == "of" and any(g.i in by_tok for g in c.children)
                                                               for c in owner.children)) or (

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc
 
 from ..actors.resolve import ActorResolver
+from ..places.admin1 import division
 from ..places.countries import all_countries
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceResolver
@@ -35,10 +36,10 @@ from .country import article_countries, decide
 from .context import DocContext, Resources, SentenceContext, para_of, paragraph_starts
 from .control_statements import control_statements
 from .doc_merge import merge_sentence_events
-from .event_places import note_paragraph_region, prime_context, prime_divisions
+from .event_places import is_country, note_paragraph_region, prime_context, prime_divisions
 from .lexicon import cues
 from .place_anaphora import anaphoric_places
-from .place_mentions import place_mentions
+from .place_mentions import place_mentions, regional
 from .sentence_dates import sentence_when
 from .remote import from_afar
 from .vague import drop_vague, fold_restatements
@@ -90,13 +91,16 @@ class Extractor:
         prime_divisions(mentions_by_sent, dc.place_context)
         dc.actor_state.admin1 = dc.place_context.admin1
         history: list = []  # (sentence index, place mention) named so far, for "the village"
+
+        def settlement(pm) -> bool:  # a town or village, not a region, a province or a country
+            return not regional(res, pm) and not is_country(pm) and division(pm.name, dc.country) is None
         for si, sent in enumerate(sdoc.sents):
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=sent.text))
             para = para_of(sent.start_char, dc.paragraphs)
             before = dc.para_when.get(para)  # the paragraph's date before this sentence adds its own
             named = mentions_by_sent[sent.start]
-            anaphoric = anaphoric_places(sent, history, si, named)
+            anaphoric = anaphoric_places(sent, history, si, named, settlement)
             history += [(si, pm) for pm in named]
             s = SentenceContext(sent, si, para, named + anaphoric, sentence_when(dc, sent.text, para))
             s.context_when = before
@@ -120,5 +124,5 @@ class Extractor:
             self.actors.end_sentence(dc.actor_state, sent_events, sent)
         events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated, dc.regional)
         events = from_afar(events, document.article)
-        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped, dc.regional)
+        out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped, dc.regional, dc.undated)
         return out

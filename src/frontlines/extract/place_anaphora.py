@@ -8,6 +8,8 @@ places named together; a noun that names its own place ("the village of Y") is n
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from spacy.tokens import Span
 
 from .place_mentions import PlaceMention
@@ -27,10 +29,18 @@ ANAPHORIC_NOUNS = {"village", "town", "city", "camp", "prison", "base", "airport
                    "neighbourhood", "neighborhood", "hill", "checkpoint", "area"}
 
 
+BARE_LOOKBACK = 3  # sentences: "the town" for the last settlement named without a feature noun
+SETTLEMENT_NOUNS = {"town", "village", "city"}
+
+
 def anaphoric_places(sent: Span, history: list[tuple[int, PlaceMention]], index: int,
-                     named: list[PlaceMention] = ()) -> list[PlaceMention]:
+                     named: list[PlaceMention] = (), settlement: Callable[[PlaceMention], bool] | None = None
+                     ) -> list[PlaceMention]:
     """``history``: (sentence index, mention) of the places named so far, in order; ``named``: this
-    sentence's own mentions ("a resident of Dessie saw soldiers leave the town": the town is Dessie)."""
+    sentence's own mentions ("a resident of Dessie saw soldiers leave the town": the town is Dessie).
+    ``settlement`` tells a town or village from a region or country: "attacks in Malam Fatori ... an
+    attack on the base and the town" points back to the last settlement named, with or without its
+    feature noun, when no place was introduced as a town."""
     kinds = {pm.name: _kind(pm) for _, pm in history}
     out = []
     taken = set()
@@ -47,9 +57,12 @@ def anaphoric_places(sent: Span, history: list[tuple[int, PlaceMention]], index:
         here = [pm for pm in reversed(named) if pm.token.i < tok.i and (kinds.get(pm.name) or _kind(pm)) == noun]
         recent = here + [pm for si, pm in reversed(history) if index - si <= LOOKBACK and _kind(pm) == noun
                          and pm.name not in taken and pm not in here]
+        plural = tok.tag_ in ("NNS", "NNPS")
+        if not recent and settlement is not None and noun in SETTLEMENT_NOUNS and not plural:
+            recent = [pm for si, pm in reversed(history) if index - si <= BARE_LOOKBACK and pm.feature is None
+                      and pm.name not in taken and settlement(pm)][:1]
         if not recent:
             continue
-        plural = tok.tag_ in ("NNS", "NNPS")
         n = next((NUMBERS[c.lower_] for c in dets if c.lower_ in NUMBERS), len(recent) if plural else 1)
         for ante in recent[:n]:
             taken.add(ante.name)

@@ -46,10 +46,6 @@ def _kind(ev: Event, gaz: Gazetteer, countries: set[str], regional_ids: set[str]
     return "place"
 
 
-def _near_day(a: Event, b: Event) -> bool:
-    return abs((a.event_date - b.event_date).days) <= 1
-
-
 RESTATED_DAYS = 7
 CROWD_KM = 5  # one protest in a city: its square and its streets are one event
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
@@ -81,7 +77,8 @@ def fold_restatements(events: list[Event], published, undated: set[str] = frozen
     keep: list[Event] = []
     for ev in events:
         def window(k: Event) -> int:
-            return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 1
+            # two sentences that each name their day ("late Friday", "on Saturday") report two days
+            return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 0
         twin = next((k for k in keep if _compatible(k, ev) and _same_place(k, ev)
                      and (k.event_id in regional) == (ev.event_id in regional)
                      and abs((k.event_date - ev.event_date).days) <= window(k)), None)
@@ -106,8 +103,9 @@ def fold_restatements(events: list[Event], published, undated: set[str] = frozen
 
 
 def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], skipped: list[dict],
-               regional_ids: set[str] = frozenset()) -> list[Event]:
-    """``regional_ids``: events whose place the text names as a region ("Borno State", "Tell Abyad area")."""
+               regional_ids: set[str] = frozenset(), undated: set[str] = frozenset()) -> list[Event]:
+    """``regional_ids``: events whose place the text names as a region ("Borno State", "Tell Abyad area");
+    ``undated``: events dated only by the page (a lede's summary restates what happened days before)."""
     kinds = {id(ev): _kind(ev, gaz, country_names, regional_ids) for ev in events}
     keep: list[Event] = []
     by_sentence: dict[tuple, list[Event]] = defaultdict(list)
@@ -117,7 +115,9 @@ def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], ski
         kind = kinds[id(ev)]
         text = ev.evidence[0].text if ev.evidence else ""
         if kind in ("country", "region"):
-            finer = [o for o in events if kinds[id(o)] == "place" and _compatible(o, ev) and _near_day(o, ev)
+            days = RESTATED_DAYS if ev.event_id in undated else 1
+            finer = [o for o in events if kinds[id(o)] == "place" and _compatible(o, ev)
+                     and abs((o.event_date - ev.event_date).days) <= days
                      and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))]  # a region we cannot place folds nowhere
             if kind == "country" and len(finer) != 1:
                 # a country-level report is the detailed one only when the article has just one such event
