@@ -556,3 +556,23 @@ def test_an_undated_lede_about_a_state_folds_into_the_dated_attack_inside_it(pip
             "On Friday, insurgents in trucks attacked the army base in Gajiram, killing nine soldiers.")
     evs = events(pipeline, text, date(2022, 11, 23))
     assert [e.location for e in evs] == ["Gajiram"] and len(evs[0].evidence) == 2, [(e.location, e.event_date) for e in evs]
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Officials have blamed the attacks on the security gap between Erbil and Baghdad.", 0),
+    ("The UN condemned the attack, which it said was deliberate.", 0),
+    ("The governor condemned the attack on the market in Baidoa that killed six people.", 1),
+])
+def test_talk_about_an_event_already_told_is_no_new_event(pipeline, text, n):
+    assert len(events(pipeline, text, date(2021, 12, 8))) == n
+
+
+def test_the_attack_led_by_a_group_is_the_attack_just_reported(pipeline):
+    text = ("Gangs launched a fresh attack on the capital early Tuesday, targeting an upscale community in "
+            "Port-au-Prince.\nThe attack on Petionville was led by the Viv Ansanm group.")
+    evs = events(pipeline, text, date(2024, 11, 20))
+    assert [(e.location, e.actor1) for e in evs] == [("Petionville", "Viv Ansanm")]
+
+
+def test_those_killed_are_the_dead_already_reported(pipeline):
+    assert events(pipeline, "In Port-au-Prince people walked around the bodies of those killed.", date(2024, 11, 20)) == []

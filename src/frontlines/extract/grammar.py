@@ -135,10 +135,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
             tok_dep = governed.dep_
             head_lemma = lemma_of(head, set(lex["light_verbs"]) | set(lex["event_subject_verbs"]))
             if (tok_dep in ("dobj", "pobj") or (tok_dep == "nsubjpass" and head_lemma in ("carry", "conduct", "launch",
-                                                                                       "stage", "mount")))\
+                                                                                       "stage", "mount", "lead",
+                                                                                       "spearhead")))\
                     and head_lemma in lex["light_verbs"] and head.i not in seen \
                     and not (cls == "explode" and head_lemma in ("begin", "start", "resume", "continue", "hold")):
-                # also "the attack was carried out by X"; "started clearing mines" is demining, not an explosion
+                # also "the attack was carried out / led by X"; "started clearing mines" is demining, not an explosion
                 if head_lemma in ("repel", "repulse", "thwart"):
                     cls = "clash"
                 out.append(Trigger(tok, cls, head))
@@ -291,12 +292,17 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
             chain.append(t)
         else:
             break
+    if verb.dep_ == "acl" and verb.head.lower_ in ("those", "them", "these") and verb.tag_ == "VBN":
+        return "the dead already reported (those killed)"  # "the bodies of those killed"
     for i, t in enumerate(chain):
         lemma = t.lemma_.lower()
         if i > 0 and lemma in cue["plan_words"]:
             return f"planned ({t.text})"
         if i > 0 and lemma in cue["denial_verbs"]:
             return f"denied ({t.text})"
+        if i == 1 and lemma in cue.get("comment_verbs", ()) and verb is trig.token and verb.dep_ == "dobj" and \
+                any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that") for c in verb.children):
+            return f"comment on an event already told ({t.text})"
         if i > 0 and lemma in cue["speculative_verbs"] and not _reported_by_source(t, cue):
             return f"speculation ({t.text})"
         for c in t.children:

@@ -39,6 +39,14 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
         membership_change(res, dc, s, cl, roles)
     ev_type, sub = coding.acled_type(cl, roles, res.actors, sent)  # roles' second actor does not change it
     antecedent = _antecedent(dc, s, cl) if roles.actor1 is None and not roles.actor1_name else None
+    if antecedent is None and (roles.actor1 is not None or roles.actor1_name):
+        # "Gangs launched a fresh attack on the capital ... The attack on Petionville was led by X": the
+        # same attack, now with who led it (never another side's attack folded into it)
+        ante = _antecedent(dc, s, cl) and next((e for e in dc.prev_events if e.event_type == ev_type
+                                                 and e.actor1.startswith("Unidentified")), None)
+        if ante is not None:
+            s.antecedent = ante
+            return roles, ev_type, sub
     if antecedent is None and cl.trigger.cls == "kill" and cl.passive and roles.actor1 is None and \
             not roles.actor1_name and dc.prev_events and s.index - dc.prev_si <= 2 and \
             dc.prev_events[0].event_type in ("Explosions/Remote violence", "Battles") and \
