@@ -576,3 +576,20 @@ def test_the_attack_led_by_a_group_is_the_attack_just_reported(pipeline):
 
 def test_those_killed_are_the_dead_already_reported(pipeline):
     assert events(pipeline, "In Port-au-Prince people walked around the bodies of those killed.", date(2024, 11, 20)) == []
+
+
+def test_a_weapons_name_is_no_place(pipeline):
+    evs = events(pipeline, "Hours before, a number of Katyusha rockets fired by militants landed near Dibis in Kirkuk.",
+                 date(2021, 12, 8))
+    assert evs and {e.location for e in evs} == {"Dibis"}
+
+
+def test_on_whose_behalf_is_not_where(pipeline):
+    evs = events(pipeline, "Hezbollah later said it had attacked an enemy position in Safed in support of the people "
+                           "and resistance of Gaza.", date(2024, 2, 15))
+    assert [e.location for e in evs] == ["Safed"]
+
+
+def test_the_persons_involved_in_the_attacks_are_no_new_attack(pipeline):
+    assert events(pipeline, "The protesters demand the arrest of the persons involved in the attacks on peaceful "
+                            "protesters at the camp in Galle Face.", date(2022, 6, 10)) == []

@@ -179,6 +179,11 @@ OFFICIALS = {"official", "diplomat", "authority", "spokesman", "spokesperson", "
              "lawmaker", "analyst", "embassy", "government", "correspondent", "journalist", "reporter"}
 
 
+# "in support of / solidarity with / retaliation for ... X": on whose behalf, not where
+PURPOSE_NOUNS = {"support", "solidarity", "retaliation", "revenge", "response", "memory", "honour", "honor", "name",
+                 "defence", "defense"}
+
+
 def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                  whole_sentence: bool = False) -> list[tuple[PlaceMention, tuple | None]]:
     """Places where the clause's event happened, each with its anchor (mention, 'west of') if any."""
@@ -215,8 +220,14 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
                 if w == "of" and (t.head.lemma_.lower() in feats or t.head.lemma_.lower() == "control"):
                     continue
                 if w == "of":
+                    if t.head.lemma_.lower() in PURPOSE_NOUNS:
+                        role = "container"  # "in support of the people of Gaza": for whom, not where
+                        break
                     continue
                 owner = t.head
+                if owner.lemma_.lower() in PURPOSE_NOUNS:
+                    role = "container"  # "in support of the people of Gaza": for whom, not where
+                    break
                 if owner.lemma_.lower() in OFFICIALS:
                     role = "container"  # "officials in Kyiv said": where the speaker sits, not the event
                     break

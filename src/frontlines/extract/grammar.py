@@ -292,6 +292,10 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
             chain.append(t)
         else:
             break
+    head = trig.token.head
+    if trig.token is verb and trig.token.dep_ == "pobj" and head.lower_ in ("in", "for") and \
+            head.head.lemma_.lower() in ("involve", "implicate", "responsible", "accountable", "behind"):
+        return f"reference to an event (those {head.head.text} {head.text} it)"  # "the persons involved in the attacks"
     if verb.dep_ == "acl" and verb.head.lower_ in ("those", "them", "these") and verb.tag_ == "VBN":
         return "the dead already reported (those killed)"  # "the bodies of those killed"
     for i, t in enumerate(chain):

@@ -28,6 +28,9 @@ class PlaceMention:
     near: str | None = None  # "south of": the event happened near this place, not in it
 
 
+WEAPON_NOUNS = {"rocket", "missile", "shell", "drone", "launcher", "mortar", "bomb", "munition", "grenade", "rifle"}
+
+
 def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
     feats = res.cue["feature_words"]
     dirs = res.cue["direction_words"]
@@ -77,6 +80,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
         if tok.head.lemma_.lower() in res.cue["media_words"] or \
                 (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in res.cue["media_words"]):
             continue  # "al-Mayadeen TV" is an outlet, not a place
+        if tok.dep_ in ("compound", "amod", "nmod") and tok.head.lemma_.lower() in WEAPON_NOUNS:
+            continue  # "Katyusha rockets", "Grad launchers", "Shahed drones": a weapon's name
         if tok.ent_type_ == "PLACE":
             span = sent.doc[tok.i:tok.i + 1]
         else:
