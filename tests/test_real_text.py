@@ -356,9 +356,13 @@ def village_pipeline():
     """A pipeline whose gazetteer knows a village named like a person, as a loaded country dump does."""
     from frontlines.pipeline import Pipeline
     from frontlines.records import Place
-    return Pipeline(extra_places=[Place(id="test:1", name="Abu Bakr", latitude=36.2, longitude=37.1,
-                                        feature_class="P", feature_code="PPL", country_code="SY", country="Syria",
-                                        admin1="Aleppo", source="test dump")])
+    def place(pid, name, lat, lon, admin1):
+        return Place(id=pid, name=name, latitude=lat, longitude=lon, feature_class="P", feature_code="PPL",
+                     country_code="SY", country="Syria", admin1=admin1, source="test dump")
+    # and two hills known only by namesakes in governorates far from each other (invented names)
+    return Pipeline(extra_places=[place("test:1", "Abu Bakr", 36.2, 37.1, "Aleppo"),
+                                  place("test:2", "Tal Qarmid", 34.7, 36.7, "Homs"),
+                                  place("test:3", "Tal Sufan", 36.4, 37.3, "Aleppo")])
 
 
 def _places(pipe, text):
@@ -593,3 +597,20 @@ def test_on_whose_behalf_is_not_where(pipeline):
 def test_the_persons_involved_in_the_attacks_are_no_new_attack(pipeline):
     assert events(pipeline, "The protesters demand the arrest of the persons involved in the attacks on peaceful "
                             "protesters at the camp in Galle Face.", date(2022, 6, 10)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "A fourth Israeli wave of missiles targeted a research site in the Masyaf countryside.",
+    "Then came a fourth Israeli wave of missiles that targeted a research site in the Masyaf countryside.",
+])
+def test_the_adjective_on_a_wave_of_missiles_names_the_attacker(pipeline, text):
+    evs = events(pipeline, text, date(2024, 9, 9))
+    assert evs and {e.actor1 for e in evs} == {"Military Forces of Israel"}
+
+
+def test_two_far_namesakes_are_no_witnesses_for_each_other(village_pipeline):
+    """Two hilltops each known only by namesakes in other governorates: neither is placed at the other's."""
+    text = ("Government forces retook Tal Zelta hill in the northern Hama countryside on Tuesday.\n\n"
+            "Earlier, the army imposed full control on Tal Qarmid and Tal Sufan hilltops along the frontlines.")
+    evs = [e for e in events(village_pipeline, text, date(2017, 3, 30)) if e.location in ("Tal Qarmid", "Tal Sufan")]
+    assert evs and all(e.admin1 == "Hama" for e in evs), [(e.location, e.admin1, e.notes) for e in evs]

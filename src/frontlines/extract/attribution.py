@@ -70,14 +70,19 @@ def _owns_attack(verb: Token) -> bool:
 def event_noun_actor(noun: Token, actors, state) -> str | None:
     """'Russian shelling killed four', 'an Israeli strike killed ...': the event noun's adjective or owner."""
     if noun.lemma_.lower() not in ATTACK_NOUNS | {"airstrike", "bombardment", "fire", "missile", "rocket",
-                                                    "drone", "shell", "mortar", "artillery"}:
+                                                    "drone", "shell", "mortar", "artillery", "wave", "barrage",
+                                                    "salvo", "volley"}:  # "a fourth Israeli wave of missiles"
         return None
-    for c in noun.children:
-        if c.dep_ in NOUN_DEPS:
-            a = actors.token_actor(c, state, strict=True) or actors.state_forces(f"{c.text} forces") \
-                or actors.registry.by_demonym(c.text)
-            if a:
-                return a
+    nouns = [noun]
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        nouns.append(noun.head.head)  # "an Israeli wave of missiles that ...": the wave's adjective
+    for n in nouns:
+        for c in n.children:
+            if c.dep_ in NOUN_DEPS:
+                a = actors.token_actor(c, state, strict=True) or actors.state_forces(f"{c.text} forces") \
+                    or actors.registry.by_demonym(c.text)
+                if a:
+                    return a
     return None
 
 

@@ -172,9 +172,14 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     if r.actor1 is None and not cl.passive and (cl.subject is None or cl.subject.lemma_.lower() in FORCE_WORDS
                                                  or cl.subject.lower_ in ("they", "we", "it")):
         r.actor1 = speaker(cl, actors, state)
-    if r.actor1 is None and not cl.passive and cl.subject is not None and cls in ("kill", "airstrike", "shell", "explode"):
-        # "Russian shelling killed four": who by the event noun that is the subject
-        r.actor1 = event_noun_actor(cl.subject, actors, state)
+    if r.actor1 is None and not cl.passive and cl.subject is not None and cls in ("kill", "airstrike", "shell", "explode",
+                                                                                  "clash"):
+        # "Russian shelling killed four": who by the event noun that is the subject ("an Israeli wave of
+        # missiles that targeted ...": the noun the relative pronoun stands for)
+        noun = cl.subject
+        if noun.lower_ in ("that", "which") and cl.trigger.verb.dep_ == "relcl":
+            noun = cl.trigger.verb.head
+        r.actor1 = event_noun_actor(noun, actors, state)
     if r.actor1 is None and cls in ("airstrike", "kill", "shell", "explode"):
         r.actor1 = believed_state(sent, actors)  # "by aircraft, believed to be Israeli"
     if r.actor1 is None and cls in ("airstrike", "kill", "shell"):

@@ -47,7 +47,7 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
     names, a known town the sentence names, the paragraph's region, or the governorate the
     article is about, with a coarser precision and a note saying so."""
     ctx, out, sent, pmentions, para_region = dc.place_context, dc.out, s.sent, s.mentions, dc.para_region
-    rp = resolve(res, dc, s, pm)
+    rp = first = resolve(res, dc, s, pm)
     # the other places of the sentence ("Hawash ... and Hawash hill" names one place twice: not another)
     others = [o for o in pmentions if o is not pm and o.token.i != pm.token.i and fold(o.name) != fold(pm.name)]
     resolved = [(o, resolve(res, dc, s, o)) for o in others]
@@ -92,7 +92,9 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
                                 if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text
                                 and not is_country(o)
                                 and not stray_namesake(res, orp, ctx) and (not home or orp.country == home)
-                                and not _far_from_sentence(res, orp, resolved)]  # itself a namesake astray
+                                # itself a namesake astray (from this one's own namesake too: two far
+                                # namesakes are no witnesses for each other)
+                                and not _far_from_sentence(res, orp, resolved + [(pm, first)])]
         if para_region is not None and para_region.place_id:
             fallback.append((para_region, f"in {para_region.location}, named earlier in the paragraph"))
         gov = article_governorate(res, ctx)
