@@ -41,21 +41,27 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _points() -> dict[str, tuple[float, float]]:
-    from shapely.geometry import shape
+def _outlines() -> dict[str, dict]:
+    """admin1 code -> its outline feature (parsed once; a point is made only for the codes asked)."""
     path = resources.files("frontlines.data.places").joinpath("world_admin1.geojson")
     if not path.is_file():
         return {}
-    out = {}
-    for f in json.loads(path.read_text(encoding="utf-8")).get("features", []):
-        code = (f.get("properties") or {}).get("geonames_admin1")
-        if code and f.get("geometry"):
-            try:
-                pt = shape(f["geometry"]).representative_point()
-            except (ValueError, TypeError):
-                continue
-            out[code] = (round(pt.y, 4), round(pt.x, 4))
-    return out
+    return {f["properties"]["geonames_admin1"]: f
+            for f in json.loads(path.read_text(encoding="utf-8")).get("features", [])
+            if (f.get("properties") or {}).get("geonames_admin1")}
+
+
+@lru_cache(maxsize=4096)
+def _point(code: str) -> tuple[float | None, float | None]:
+    f = _outlines().get(code)
+    if not f or not f.get("geometry"):
+        return None, None
+    from shapely.geometry import shape
+    try:
+        pt = shape(f["geometry"]).representative_point()
+    except (ValueError, TypeError):
+        return None, None
+    return round(pt.y, 4), round(pt.x, 4)
 
 
 @lru_cache(maxsize=1)
@@ -78,14 +84,8 @@ def _index() -> dict[tuple[str, str], str]:
     return out
 
 
-@lru_cache(maxsize=1)
 def _outline_names() -> dict[str, str]:
-    path = resources.files("frontlines.data.places").joinpath("world_admin1.geojson")
-    if not path.is_file():
-        return {}
-    return {f["properties"]["geonames_admin1"]: f["properties"]["name"]
-            for f in json.loads(path.read_text(encoding="utf-8")).get("features", [])
-            if (f.get("properties") or {}).get("geonames_admin1") and f["properties"].get("name")}
+    return {code: f["properties"]["name"] for code, f in _outlines().items() if f["properties"].get("name")}
 
 
 def division(name: str, country_code: str | None) -> Division | None:
@@ -95,7 +95,7 @@ def division(name: str, country_code: str | None) -> Division | None:
     code = _index().get((country_code, _key(name)))
     if code is None:
         return None
-    lat, lon = _points().get(code, (None, None))
+    lat, lon = _point(code)
     # one name per division, the one its places carry (admin1_names: "North Kivu", "Kharkiv")
     return Division(code, _read_admin1()[code], country_code, lat, lon)
 
