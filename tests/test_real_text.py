@@ -614,3 +614,10 @@ def test_two_far_namesakes_are_no_witnesses_for_each_other(village_pipeline):
             "Earlier, the army imposed full control on Tal Qarmid and Tal Sufan hilltops along the frontlines.")
     evs = [e for e in events(village_pipeline, text, date(2017, 3, 30)) if e.location in ("Tal Qarmid", "Tal Sufan")]
     assert evs and all(e.admin1 == "Hama" for e in evs), [(e.location, e.admin1, e.notes) for e in evs]
+
+
+def test_a_non_state_attackers_other_side_is_the_state_forces_the_sentence_names(pipeline):
+    evs = events(pipeline, "Over the past day, militants of Hayat Tahrir al-Sham attacked Slinfah and Rabiah in "
+                           "Latakia province, as well as positions of government forces in Hama province.",
+                 date(2019, 6, 5))
+    assert evs and {(e.actor1, e.actor2) for e in evs} == {("Hay'at Tahrir al-Sham", "Military Forces of Syria")}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from ..records import Evidence, Proposal
+from ..actors.resolve import GOVERNMENT
 from . import coding
 from .context import DocContext, Resources, SentenceContext
 from .grammar import Clause
@@ -73,9 +74,32 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
         by_agreement = sub == "Non-violent transfer of territory" and coding.by_agreement(sent)
         if ev_type in ("Battles", "Explosions/Remote violence") or (
                 sub == "Non-violent transfer of territory" and not by_agreement):
-            roles.actor2 = res.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day)
+            roles.actor2 = res.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day) or \
+                _state_side(res, sent, state, roles.actor1)
             roles.actor2_inferred = roles.actor2 is not None
     return roles, ev_type, sub
+
+
+STATE_NOUNS = {"force", "troop", "army", "soldier", "regime", "military", "police", "policeman"}
+
+
+def _state_side(res: Resources, sent, state, actor1: str) -> str | None:
+    """'terrorists attacked X and Y, as well as positions of government forces': a non-state attacker's
+    other side is the state forces the sentence names, when the article names no other foe."""
+    reg = res.actors.registry
+    a1 = reg.get(actor1)
+    if a1 is None or a1.inter not in (2, 3, 4):
+        return None
+    for tok in sent:
+        if tok.lemma_.lower() in STATE_NOUNS and tok.pos_ == "NOUN":
+            # the noun with its own modifiers only ("government forces", not "... in Hama province")
+            phrase = " ".join([t.text for t in tok.lefts if t.dep_ != "det"] + [tok.text])
+            a = res.actors.state_forces(phrase) or (res.actors.government(state.country)
+                                                    if GOVERNMENT.match(phrase) else None)
+            act = reg.get(a) if a else None
+            if act is not None and act.inter == 1 and a != actor1:
+                return a
+    return None
 
 
 ANAPHORIC_DETS = {"the", "this", "that", "these", "those"}
