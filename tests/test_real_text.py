@@ -621,3 +621,11 @@ def test_a_non_state_attackers_other_side_is_the_state_forces_the_sentence_names
                            "Latakia province, as well as positions of government forces in Hama province.",
                  date(2019, 6, 5))
     assert evs and {(e.actor1, e.actor2) for e in evs} == {("Hay'at Tahrir al-Sham", "Military Forces of Syria")}
+
+
+def test_the_civilians_a_later_sentence_names_are_the_strikes_victims(pipeline):
+    text = ("Turkish drone strike kills three in Qamishli\n\n"
+            "Kurdish-led police in northeast Syria said three civilians were killed in a Turkish drone strike "
+            "on Qamishli on Tuesday.")
+    evs = events(pipeline, text, date(2021, 11, 10))
+    assert len(evs) == 1 and evs[0].actor2 == "Civilians (Syria)", [(e.location, e.actor2) for e in evs]

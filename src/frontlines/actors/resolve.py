@@ -273,6 +273,15 @@ class ActorResolver:
             return ranked[0][0]
         return None
 
+    def same_actor(self, a: str | None, b: str | None) -> bool:
+        """One actor under two ids (a registry's 'turkey_military' and the generic 'military:TR')."""
+        if not a or not b:
+            return False
+        if a == b:
+            return True
+        x, y = self.registry.get(a), self.registry.get(b)
+        return x is not None and y is not None and x.name == y.name
+
     def foreign_state(self, actor_id: str, state: DocState) -> bool:
         """A state's forces, of another country than the article's."""
         a = self.registry.get(actor_id)

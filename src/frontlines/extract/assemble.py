@@ -62,6 +62,8 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             dc.undated.add(events[-1].event_id)
         if pm.region_text or regional(res, pm):
             dc.regional.add(events[-1].event_id)
+        if roles.actor2_inferred:
+            dc.inferred_side.add(events[-1].event_id)
     return events
 
 

@@ -102,7 +102,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     elif cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct", "arrest", "loot"):
         r.actor1 = subj or (first("by") if cl.trigger.nominal else None)
         r.actor2 = (objs[0] if objs else None) or first("with", "against", "on", "in")
-        r.civilians = _mentions_civilians(cl) or (cl.trigger.nominal and cls == "clash" and _civilian_victims(sent))
+        r.civilians = _mentions_civilians(cl) or (cl.trigger.nominal and cls in ("clash", "airstrike", "shell", "explode")
+                                                  and _civilian_victims(sent))  # "civilians were killed in a drone strike"
     elif cls in ("protest", "riot"):
         r.actor1 = subj
     if r.actor1 is None and cls == "kill" and cause_noun(cl) is not None:
@@ -194,8 +195,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
             if a:
                 r.actor1 = a
                 break
-    if r.actor2 == r.actor1:
-        r.actor2 = None
+    if actors.same_actor(r.actor2, r.actor1):
+        r.actor2 = None  # "killed in a Turkish drone strike": the strike's owner is not its target too
     if cls == "airstrike" and r.actor1 and actors.foreign_state(r.actor1, state):
         state.air_attacker = r.actor1  # whose the article's later "unidentified jets" may be
     if r.actor1 is None and cl.subject is not None and not cl.passive:

@@ -47,8 +47,9 @@ class DocContext:
     prev_events: list[Event] = field(default_factory=list)  # the last sentence that had events: its events
     prev_si: int = -10  # ... and its index
     doc_events: dict[tuple, Event] = field(default_factory=dict)  # doc_merge.place_day -> the document's event
-    undated: set[str] = field(default_factory=set)
-    regional: set[str] = field(default_factory=set)  # events placed at a region the text names  # events dated only by an earlier sentence or the page
+    undated: set[str] = field(default_factory=set)  # events dated only by an earlier sentence or the page
+    regional: set[str] = field(default_factory=set)  # events placed at a region the text names
+    inferred_side: set[str] = field(default_factory=set)  # events whose actor2 came from the article, not the sentence
 
 
 @dataclass

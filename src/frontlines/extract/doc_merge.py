@@ -33,7 +33,15 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
     for ev in sent_events:
         key = place_day(ev)
         if key in dc.doc_events:
-            absorb(dc.doc_events[key], ev)
+            kept = dc.doc_events[key]
+            if kept.event_id in dc.inferred_side and ev.actor2.startswith("Civilians") and \
+                    ev.event_id not in dc.inferred_side:
+                # "three civilians were killed in the strike": the victims the text names, not the side
+                # the headline's event was given from the rest of the article
+                kept.actor2, kept.inter2 = ev.actor2, ev.inter2
+                kept.interaction = coding.interaction(kept.inter1, kept.inter2)
+                dc.inferred_side.discard(kept.event_id)
+            absorb(kept, ev)
         else:
             dc.doc_events[key] = ev
     if sent_events:

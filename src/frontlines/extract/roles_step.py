@@ -77,6 +77,8 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
             roles.actor2 = res.actors.opponent(roles.actor1, cl.trigger.token.i, state, when.day) or \
                 _state_side(res, sent, state, roles.actor1)
             roles.actor2_inferred = roles.actor2 is not None
+    if res.actors.same_actor(roles.actor2, roles.actor1):
+        roles.actor2 = None  # the side inferred for it is the attacker itself
     return roles, ev_type, sub
 
 
