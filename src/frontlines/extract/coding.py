@@ -290,7 +290,7 @@ def _mentions_civilians(cl: Clause) -> bool:
 
 
 VICTIM_WORDS = {"civilian", "woman", "child", "children", "villager", "resident", "elderly", "family", "displaced",
-                "student", "worker", "farmer", "passenger", "worshipper", "shopper"}
+                "student", "worker", "farmer", "passenger", "worshipper", "shopper", "migrant", "refugee"}
 
 
 def _civilian_victims(sent: Span) -> bool:
