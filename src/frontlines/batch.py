@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .extract.report import page_notes
 from .ingest import IngestError, ingest_path
 from .ingest.readers import MAX_BYTES, clean_text
+from .intake import Intake, one_line
 from .records import Document
 from .store import Store
 
@@ -143,9 +144,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
     with progress_for(console) as progress:
         task = progress.add_task("ingesting", total=len(inputs))
         buffer: list[Document] = []
-        ids: dict[str, str] = {}  # id -> sha256 of documents in the buffer
-        shas: dict[str, str] = {}
-
+        intake = Intake(store, reprocess)
         again: list[Document] = []  # stored documents rebuilt by ``reprocess``: extracted, not added
 
         def flush() -> None:
@@ -154,19 +153,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
             extract(buffer + again)
             buffer.clear()
             again.clear()
-            ids.clear()
-            shas.clear()
-
-        def take(item: Document, into: list[Document]) -> None:
-            """A page accepted into the batch (new, or rebuilt by ``reprocess``): its warnings said, it is queued."""
-            for w in item.warnings:
-                report.warnings.append(f"{item.id}: {w}")
-                console.print(f"[yellow]warning[/yellow] {escape(item.id)}: {escape(w)}", highlight=False)
-            into.append(item)
-            ids[item.id] = item.sha256
-            shas[item.sha256] = item.id
-            if len(buffer) + len(again) >= batch_size:
-                flush()
+            intake.clear()
 
         for path, root in inputs:
             printed = 0
@@ -175,38 +162,23 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
                     printed += 1
                     fail(item.source, item.reason, printed <= PRINT_PER_FILE)
                     continue
-                by_id, by_sha = store.taken(_candidate_ids(item, path), [item.sha256])
-                dup = shas.get(item.sha256) or by_sha.get(item.sha256)
-                if reprocess and not dup and item.id in by_id and item.id not in ids and \
-                        getattr(store.get_document(item.id), "source_path", None) == item.source_path:
-                    dup = item.id  # the same page changed since it was stored: rebuild it under its id
-                if reprocess and dup and dup not in ids:
-                    try:
-                        item = item.model_copy(update={"id": dup})
-                        store.replace_document(dup, item)
-                    except (KeyError, ValueError) as e:
-                        fail(item.source_path or item.id, f"cannot reprocess: {one_line(e)}")
-                        continue
-                    report.reprocessed.append(dup)
-                    take(item, again)
+                d = intake.decide(item, path)
+                if d.kind == "failed":
+                    fail(d.doc.source_path or d.doc.id, d.other)
                     continue
-                new_id = None
-                if not dup:
-                    new_id = next((c for c in _candidate_ids(item, path)
-                                   if ids.get(c, item.sha256) == item.sha256 and by_id.get(c, item.sha256) == item.sha256),
-                                  None)
-                    if new_id is None:
-                        dup = item.id
-                if dup:
-                    fail(item.source_path or item.id, f"duplicate of stored document {dup}; not stored again", False)
-                    report.duplicates.append(item.id)
-                    console.print(f"[yellow]skipped[/yellow] {escape(item.id)}: already stored as {escape(dup)}",
+                if d.kind == "duplicate":
+                    fail(d.doc.source_path or d.doc.id, f"duplicate of stored document {d.other}; not stored again", False)
+                    report.duplicates.append(d.doc.id)
+                    console.print(f"[yellow]skipped[/yellow] {escape(d.doc.id)}: already stored as {escape(d.other)}",
                                   highlight=False)
                     continue
-                if new_id != item.id:
-                    item = item.model_copy(update={"id": new_id})
-                report.stored.append(item.id)
-                take(item, buffer)
+                (report.reprocessed if d.kind == "again" else report.stored).append(d.doc.id)
+                for w in d.doc.warnings:
+                    report.warnings.append(f"{d.doc.id}: {w}")
+                    console.print(f"[yellow]warning[/yellow] {escape(d.doc.id)}: {escape(w)}", highlight=False)
+                (again if d.kind == "again" else buffer).append(d.doc)
+                if len(buffer) + len(again) >= batch_size:
+                    flush()
             if printed > PRINT_PER_FILE:
                 console.print(f"[red]error[/red] {escape(clean_text(str(path)))}: {printed - PRINT_PER_FILE} more failure(s); "
                               "see `frontlines failures`", highlight=False)
@@ -216,17 +188,3 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)
     return report
-
-
-def _candidate_ids(doc: Document, path: Path) -> list[str]:
-    """The page's id, then (for a file whose stem another page took) its name with the suffix, then
-    the name with a piece of its hash: a.md and a.txt are two documents, not one and a duplicate."""
-    if doc.source_path != clean_text(str(path)):
-        return [doc.id]  # a JSON line, a WARC record, a feed item: the url is the id
-    name = clean_text(path.name)
-    return list(dict.fromkeys([doc.id, name, f"{name}~{doc.sha256[:8]}"]))
-
-
-def one_line(e: BaseException) -> str:
-    msg = clean_text(" ".join(str(e).split()))[:160]
-    return f"{e.__class__.__name__}: {msg}" if msg else e.__class__.__name__
