@@ -195,8 +195,12 @@ def ingest(paths: List[Path] = typer.Argument(..., help="files or folders of pag
         if fails and not stored and not dups:
             raise typer.Exit(1)
         return
-    report = ingest_paths(paths, store, _pipeline_factory(actors, store), pub, _console(), workers=workers,
-                          reprocess=reprocess)
+    from .workers import WorkerDied
+    try:
+        report = ingest_paths(paths, store, _pipeline_factory(actors, store), pub, _console(), workers=workers,
+                              reprocess=reprocess)
+    except WorkerDied as e:
+        fail(str(e), 1)
     again = f"{len(report.reprocessed)} reprocessed, " if reprocess else ""
     err.print(f"stored {len(report.stored)} document(s) with {report.events} event(s); {again}"
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)  [{store.url}]", markup=False)

@@ -28,18 +28,34 @@ class Intake:
         self.store, self.reprocess = store, reprocess
         self.ids: dict[str, str] = {}  # id -> sha256 of the pages taken since the last ``clear``
         self.shas: dict[str, str] = {}
+        self.known: tuple | None = None  # what the store said of the pages about to come
 
     def clear(self) -> None:
         """The batch was written: the store answers for its pages from now on."""
         self.ids.clear()
         self.shas.clear()
+        self.known = None
+
+    def prefetch(self, pages: list[tuple[Document, Path | str]]) -> None:
+        """Ask the store once about the ids and hashes of the pages ``decide`` is about to see (valid
+        until the store changes: ``clear``, or a page rebuilt by ``reprocess``)."""
+        ids = {c for doc, path in pages for c in candidate_ids(doc, Path(path))}
+        shas = {doc.sha256 for doc, _ in pages}
+        by_id, by_sha = self.store.taken(ids, shas)
+        self.known = (ids, shas, by_id, by_sha)
+
+    def _taken(self, ids: list[str], sha: str) -> tuple[dict, dict]:
+        if self.known is not None and sha in self.known[1] and self.known[0].issuperset(ids):
+            _, _, by_id, by_sha = self.known
+            return {i: by_id[i] for i in ids if i in by_id}, ({sha: by_sha[sha]} if sha in by_sha else {})
+        return self.store.taken(ids, [sha])
 
     def decide(self, item: Document, path: Path | str) -> Decision:
         """The page ``item`` read from the input ``path``: under which id it goes in, or why not.
         A reprocessed page is rebuilt in the store here (marked pending); a new one is only taken."""
         path = Path(path)
         ids, shas = self.ids, self.shas
-        by_id, by_sha = self.store.taken(candidate_ids(item, path), [item.sha256])
+        by_id, by_sha = self._taken(candidate_ids(item, path), item.sha256)
         dup = shas.get(item.sha256) or by_sha.get(item.sha256)
         if self.reprocess and not dup and item.id in by_id and item.id not in ids and \
                 getattr(self.store.get_document(item.id), "source_path", None) == item.source_path:
@@ -47,6 +63,7 @@ class Intake:
         if self.reprocess and dup and dup not in ids:
             try:
                 item = item.model_copy(update={"id": dup})
+                self.known = None  # the store changed under the answers prefetched
                 self.store.replace_document(dup, item)
             except (KeyError, ValueError) as e:
                 return Decision("failed", item, f"cannot reprocess: {one_line(e)}")

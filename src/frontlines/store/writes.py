@@ -12,7 +12,7 @@ import json
 from collections import OrderedDict
 from typing import Iterable
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..records import Document, Event, Place, Proposal
@@ -98,8 +98,9 @@ class Writes:
         s.execute(insert(SignatureRow), [{"doc_id": doc_id, "sig": fp.sig}])
         if fp.sig is None:
             return []
-        cands = list(dict.fromkeys(s.scalars(select(BandRow.doc_id).where(BandRow.band.in_(fp.bands),
-                                                                          BandRow.doc_id != doc_id))))
+        # each candidate once (a copy shares every band), earliest indexed first: the pairwise check's order
+        cands = list(s.scalars(select(BandRow.doc_id).where(BandRow.band.in_(fp.bands), BandRow.doc_id != doc_id)
+                               .group_by(BandRow.doc_id).order_by(func.min(BandRow.id))))
         cache = self._shingles()
         out = []
         for cand in cands:
