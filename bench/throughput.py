@@ -28,6 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("FRONTLINES_WORKER_NICE", "0")  # as bare spaCy runs: throughput, not manners
 KINDS = {"text": (".txt", ".md"), "html": (".html",)}
 
 

@@ -13,11 +13,14 @@ its memory).  There are two kinds of task, and both return plain records:
   (``store.writes.extraction_rows``) with the page's notes, or the one-line reason extraction failed.
 
 With one worker, or too little work to be worth a fork, ``Pool`` runs the same tasks in the calling
-process, in order, and builds the pipeline only when something is extracted.
+process, in order, and builds the pipeline only when something is extracted.  Workers run at a
+lower priority (``FRONTLINES_WORKER_NICE``, default 10; 0 keeps the caller's): on a machine that
+also serves the API, requests are answered first and extraction takes the CPU that is left.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import date
@@ -34,6 +37,8 @@ CHUNK = 16  # documents per extraction task (and per nlp.pipe batch)
 GROUP = 8  # units per read task
 
 _PIPELINE = None  # the pipeline the tasks extract with: set before the fork, inherited by the workers
+# extraction is batch work: the API, the writer and a shell on the same machine go first (0: as the caller)
+WORKER_NICE = int(os.environ.get("FRONTLINES_WORKER_NICE", "10") or 0)
 
 
 class WorkerDied(RuntimeError):
@@ -82,6 +87,14 @@ def extract_task(docs: list[Document]) -> list[dict | str]:
     return out
 
 
+def _background() -> None:
+    if WORKER_NICE:
+        try:
+            os.nice(WORKER_NICE)
+        except OSError:  # not allowed here: run as the caller does
+            pass
+
+
 class _Now:
     """A task run in the calling process, answered like a future."""
     def __init__(self, fn, *args):
@@ -101,7 +114,8 @@ class Pool:
         self.executor: ProcessPoolExecutor | None = None
         if workers > 1:
             self._use_pipeline()  # loaded before the fork: the workers share it
-            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                                initializer=_background)
 
     def _use_pipeline(self) -> None:
         global _PIPELINE

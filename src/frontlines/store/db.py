@@ -13,7 +13,7 @@ from datetime import date, timezone
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from sqlalchemy import and_, create_engine, event, func, or_, select
+from sqlalchemy import Text, and_, cast, create_engine, event, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -158,7 +158,8 @@ class Store(Writes):
         names = {actor.lower()} if isinstance(actor, str) else {a.lower() for a in actor or ()}
         conds = self._event_conds(doc_id, start, end, event_type, bbox)
         reviews = {} if raw else self.reviews()
-        q = select(EventRow.data).order_by(EventRow.event_date, EventRow.event_id)
+        # the stored JSON as text, parsed by pydantic in one pass (json.loads, then validating, took twice as long)
+        q = select(cast(EventRow.data, Text)).order_by(EventRow.event_date, EventRow.event_id)
         if conds:
             cond = and_(*conds)
             if reviews:  # a correction may move an event into the selection: check those in Python
@@ -172,7 +173,7 @@ class Store(Writes):
                 q = q.limit(limit)
             offset = 0
         with self.session() as s:
-            found = [Event.model_validate(d) for d in s.scalars(q)]
+            found = [Event.model_validate_json(d) for d in s.scalars(q)]
         out = []
         for ev in found:
             rs = reviews.get(ev.event_id)
