@@ -223,6 +223,7 @@ def main() -> None:
                 def clear_all() -> None:
                     clear()
                     api.state.responses_cache.clear()
+                    api.state.views.views.clear()
                 row["api_cold"] = cold(lambda: c.get("/api/events?limit=100").raise_for_status(), clear_all)
                 row["api_warm"], _ = timed(lambda: c.get("/api/events?limit=100").raise_for_status())
             port = free_port()

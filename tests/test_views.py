@@ -61,16 +61,18 @@ def test_one_computation_serves_every_client_asking_at_once():
     assert fake.calls == 1 and all(r == got[0] for r in got) and got[0][1] == 1
 
 
-def test_a_busy_store_is_answered_from_the_last_view_while_the_next_is_computed():
+def test_while_an_ingest_writes_the_last_view_is_answered_and_the_next_computed():
     fake = Fake()
-    views = EventViews(fake.state, fake.compute)
+    fake.writing = 0
+    views = EventViews(fake.state, fake.compute, writing=lambda: fake.writing)
 
     async def run():
         first = await views.rows(("k",), {}, {})
-        fake.st = (2, 0, None)  # one change (a `forget`): waited for
+        fake.st = (2, 0, None)  # a change while no ingest writes (a `forget`): waited for
         second = await views.rows(("k",), {}, {})
         assert fake.calls == 2 and second[1] == 2 and json.loads(second[0][0])["generation"] == 2
-        fake.st = (3, 0, None)  # a second change soon after: an ingest is writing
+        fake.writing = int(time.time())  # an ingest is writing
+        fake.st = (3, 0, None)
         fake.gate.clear()
         t0 = time.perf_counter()
         third = await views.rows(("k",), {}, {})
@@ -85,8 +87,36 @@ def test_a_busy_store_is_answered_from_the_last_view_while_the_next_is_computed(
         fake.st = (4, 1, 7)  # an analyst's review: never answered from an older view
         fifth = await views.rows(("k",), {}, {})
         assert fifth[1] == 4 and json.loads(fifth[0][0])["reviews"] == 1
+        fake.writing = int(time.time()) - 120  # an ingest killed long ago: not writing
+        fake.st = (5, 1, 7)
+        sixth = await views.rows(("k",), {}, {})
+        assert sixth[1] == 5 and fake.calls == 5
         return first
     assert asyncio.run(run())[1] == 1
+
+
+def test_an_ingest_says_it_is_writing_until_it_ends(tmp_path):
+    from rich.console import Console
+
+    from frontlines.batch import ingest_paths
+
+    from .conftest import EXAMPLES
+    store = Store(str(tmp_path / "w.db"))
+    state = StoreState(store)
+    seen = []
+
+    class Watching:  # a pipeline that looks at the store while it extracts
+        def run_safe(self, docs):
+            state()
+            seen.append((store.writing_at(), state.writing))
+            return iter([RuntimeError("not extracted")] * len(docs))
+    assert store.writing_at() == 0
+    ingest_paths([EXAMPLES / "wire_2019-06-daraa.txt"], store, Watching,
+                 console=Console(stderr=True, force_terminal=False, quiet=True))
+    now = time.time()
+    assert seen and all(0 < a == b <= now and now - a < 60 for a, b in seen)
+    state()
+    assert store.writing_at() == state.writing == 0
 
 
 def test_store_state_is_the_stores_view_state(tmp_path):

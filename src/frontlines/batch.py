@@ -124,6 +124,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
     pool = Pool(n, pipeline_factory)
     ex = _Extractions(store, pool, report, console, batch_size, max_in_flight=4 * n)
     ok = False
+    store.write_batches(True)
     try:
         # a crash mid-batch left documents stored but not extracted: finish them first
         if pending_ids:
@@ -138,6 +139,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         ok = True
     finally:
         pool.close(cancel=not ok)
+        store.write_batches(False)
     if not console.is_terminal:
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)

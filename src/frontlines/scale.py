@@ -184,11 +184,15 @@ def ingest_on_dask(paths: Iterable[str | Path], store, config: PipelineConfig | 
 
     pending = [d for d in map(store.get_document, store.pending_documents()) if d is not None]
     fails = 0
-    if pending:
-        say(f"resuming: extracting {len(pending)} document(s) left pending by an earlier run")
-        fails += save_results(rerun(pending), store)[1]
-    inputs, list_errors = expand_inputs(paths)
-    store.record_failures(list_errors)
-    results = extract_on_dask(inputs, scheduler, partitions, published, config, max_bytes)
-    stored, dups, more = store_results(results, store, rerun)
+    store.write_batches(True)
+    try:
+        if pending:
+            say(f"resuming: extracting {len(pending)} document(s) left pending by an earlier run")
+            fails += save_results(rerun(pending), store)[1]
+        inputs, list_errors = expand_inputs(paths)
+        store.record_failures(list_errors)
+        results = extract_on_dask(inputs, scheduler, partitions, published, config, max_bytes)
+        stored, dups, more = store_results(results, store, rerun)
+    finally:
+        store.write_batches(False)
     return stored, dups, fails + len(list_errors) + more

@@ -214,7 +214,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     def merged_rows(filters: dict, narrow: dict) -> list[bytes]:
         evs = _narrow(merged(store, **filters).events, narrow["q"], narrow["source"])
         return event_rows(evs, {} if filters["raw"] else store.reviews())
-    views = EventViews(state, merged_rows)
+    views = EventViews(state, merged_rows, writing=lambda: state.writing)
     app.state.views = views
 
     @app.get("/api/events")

@@ -87,6 +87,11 @@ class Store(Writes):
             n, last = s.execute(select(func.count(ReviewRow.id), func.max(ReviewRow.id))).one()
             return gen, n, last
 
+    def writing_at(self) -> int:
+        """When an ingest running now last wrote (Unix seconds; 0 when none says it is running)."""
+        with self.session() as s:
+            return s.scalar(select(StateRow.value).where(StateRow.key == "writing")) or 0
+
     def taken(self, ids: Iterable[str] = (), shas: Iterable[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
         """({id: sha256} for stored ids, {sha256: id} for stored hashes) among those asked."""
         ids, shas = list(dict.fromkeys(ids)), list(dict.fromkeys(shas))

@@ -9,6 +9,7 @@ transaction that changes documents or events bumps the store's generation (views
 from __future__ import annotations
 
 import json
+import time
 from collections import OrderedDict
 from typing import Iterable
 
@@ -50,13 +51,28 @@ class Writes:
     def _shingles(self) -> "OrderedDict":
         return self._shingle_cache
 
+    writing = False  # an ingest is writing batch after batch (batch.py sets it): said with every bump
+
+    def _bump(self, s: Session) -> None:
+        self._set(s, "generation", None)
+        if self.writing:
+            self._set(s, "writing", int(time.time()))
+
     @staticmethod
-    def _bump(s: Session) -> None:
-        row = s.get(StateRow, "generation")
+    def _set(s: Session, key: str, value: int | None) -> None:
+        """Set a counter of the store (``value`` None: add one)."""
+        row = s.get(StateRow, key)
         if row is None:
-            s.add(StateRow(key="generation", value=1))
+            s.add(StateRow(key=key, value=1 if value is None else value))
         else:
-            row.value = (row.value or 0) + 1
+            row.value = (row.value or 0) + 1 if value is None else value
+
+    def write_batches(self, on: bool) -> None:
+        """An ingest begins (or ends): until it ends, each of its writes stamps ``writing`` with the time,
+        so readers know that the store keeps moving (serve/views.py answers from the last view then)."""
+        self.writing = on
+        with self.session() as s, s.begin():
+            self._set(s, "writing", int(time.time()) if on else 0)
 
     # ---- documents -----------------------------------------------------------------------
     def add_documents(self, docs: list[Document], prints: dict | None = None) -> list[tuple[str, str, float]]:
