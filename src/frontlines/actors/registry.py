@@ -96,6 +96,8 @@ class Registry:
             for form in self.surface_forms(a):
                 self._forms.setdefault(fold(form), a.id)
         self._keys = list(self._forms)
+        # folded once: by_descriptor runs for every descriptive noun phrase of every article
+        self._descriptors = [(a.id, [fold(d) for d in a.descriptors]) for a in self.actors.values() if a.descriptors]
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
@@ -154,7 +156,7 @@ class Registry:
 
     def by_descriptor(self, phrase: str) -> list[str]:
         p = fold(phrase)
-        return [a.id for a in self.actors.values() if any(fold(d) == p or fold(d) in p for d in a.descriptors)]
+        return [aid for aid, ds in self._descriptors if any(d == p or d in p for d in ds)]
 
     # ---- relations -----------------------------------------------------------------------
     @staticmethod
