@@ -6,7 +6,8 @@ The store grows to each size in turn (1,000, then 3,000 more, ...).  For each si
 pages/s of the ingest step (read, store, extract, write; 2 workers) and the peak RSS so far; the
 time of `events --merged`, `control --at`, `changes` (computed cold: caches dropped) and of
 `/api/events?limit=100`; and p50/p99 of `/api/events?limit=100` with 50 concurrent clients over
-loopback against `frontlines serve`, idle and while an ingest of 400 more pages runs.  Growth
+loopback against `frontlines serve`, idle and while an ingest of 400 more pages runs (clients on
+plain asyncio streams, then the same with httpx's AsyncClient, which costs more than the server).  Growth
 ratios between sizes close the report.  Pages are generated (no malformed metadata): a headline, a
 dateline, two to four event sentences with Syrian places and actors, and filler paragraphs of
 random words so that pages are distinct; one page in twenty is a repost of an earlier one.
@@ -105,9 +106,52 @@ def free_port() -> int:
 
 def load(url: str, clients: int = 50, per_client: int = 10) -> tuple[float, float, int]:
     """p50 and p99 latency (ms) and errors of ``clients`` concurrent clients, each sending ``per_client``
-    requests one after another (after one small request that opens its connection, not measured).
-    The clients are asyncio tasks in one thread: 50 client threads in
-    this process would measure their own GIL contention rather than the server."""
+    requests one after another on its own keep-alive connection (opened outside the measurement).
+    The clients are asyncio tasks in one thread, speaking plain HTTP/1.1 over asyncio streams:
+    50 client threads in this process would measure their own GIL contention, and httpx's
+    AsyncClient spends more per 100 kB response than the server does (``load_httpx`` measures
+    the same with it, as this script did before)."""
+    import asyncio
+    from urllib.parse import urlsplit
+
+    u = urlsplit(url)
+    request = f"GET {u.path}?{u.query} HTTP/1.1\r\nHost: {u.netloc}\r\n\r\n".encode()
+    lat: list[float] = []
+    errors = 0
+
+    async def get(reader, writer) -> bool:
+        writer.write(request)
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        size = next(int(h.split(":", 1)[1]) for h in head if h.lower().startswith("content-length:"))
+        await reader.readexactly(size)
+        return head[0].split()[1] == "200"
+
+    async def worker() -> None:
+        nonlocal errors
+        try:
+            reader, writer = await asyncio.open_connection(u.hostname, u.port)
+        except OSError:
+            errors += per_client
+            return
+        for _ in range(per_client):
+            t0 = time.perf_counter()
+            try:
+                ok = await get(reader, writer)
+            except (OSError, asyncio.IncompleteReadError, StopIteration, ValueError):
+                ok = False
+            lat.append(time.perf_counter() - t0)
+            errors += not ok
+        writer.close()
+
+    async def run() -> None:
+        await asyncio.gather(*(worker() for _ in range(clients)))
+    asyncio.run(run())
+    lat.sort()
+    return statistics.median(lat) * 1000, lat[int(len(lat) * 0.99) - 1] * 1000, errors
+
+
+def load_httpx(url: str, clients: int = 50, per_client: int = 10) -> tuple[float, float, int]:
+    """``load`` with httpx's AsyncClient as the 50 clients (what this script measured at first)."""
     import asyncio
 
     import httpx
@@ -179,6 +223,7 @@ def main() -> None:
                 def clear_all() -> None:
                     clear()
                     api.state.responses_cache.clear()
+                    api.state.views.views.clear()
                 row["api_cold"] = cold(lambda: c.get("/api/events?limit=100").raise_for_status(), clear_all)
                 row["api_warm"], _ = timed(lambda: c.get("/api/events?limit=100").raise_for_status())
             port = free_port()
@@ -194,13 +239,19 @@ def main() -> None:
                     except httpx.HTTPError:
                         time.sleep(0.2)
                 row["idle"] = load(url)
+                row["idle_httpx"] = load_httpx(url)
                 extra = tmp / f"extra-{size}"
                 make_pages(extra, 10_000_000 + size, 400, rng, names)
+                before = store.count("documents")
                 ing = subprocess.Popen([sys.executable, "-m", "frontlines.cli", "ingest", str(extra), "--db", db],
                                        stderr=subprocess.DEVNULL)
-                time.sleep(4)  # the writer is loading, then writing: measured while it runs
+                t_wait = time.perf_counter()  # measured once the ingest writes (its model loaded, workers extracting)
+                while store.count("documents") == before and ing.poll() is None and time.perf_counter() - t_wait < 120:
+                    time.sleep(0.2)
                 row["busy"] = load(url)
                 row["busy_ingest_running"] = ing.poll() is None
+                row["busy_httpx"] = load_httpx(url)
+                row["busy_httpx_ingest_running"] = ing.poll() is None
                 ing.wait()
                 have_extra = store.count("documents")
                 row["stored_after_extra"] = have_extra
@@ -214,7 +265,10 @@ def main() -> None:
                   f"CLI events --merged {row['cli_merged']:.2f} s; /api/events?limit=100 cold {row['api_cold']*1000:.0f} ms, "
                   f"warm {row['api_warm']*1000:.0f} ms; 50 clients p50/p99 idle {row['idle'][0]:.0f}/{row['idle'][1]:.0f} ms "
                   f"({row['idle'][2]} errors), during ingest {row['busy'][0]:.0f}/{row['busy'][1]:.0f} ms "
-                  f"({row['busy'][2]} errors, ingest still running: {row['busy_ingest_running']})", flush=True)
+                  f"({row['busy'][2]} errors, ingest still running: {row['busy_ingest_running']}); "
+                  f"with httpx as the clients: idle {row['idle_httpx'][0]:.0f}/{row['idle_httpx'][1]:.0f} ms, during ingest "
+                  f"{row['busy_httpx'][0]:.0f}/{row['busy_httpx'][1]:.0f} ms (ingest still running: "
+                  f"{row['busy_httpx_ingest_running']})", flush=True)
             have = size + 1  # page numbers go on from here; the extra pages are numbered apart
         for a, b in zip(results, results[1:]):
             k = b["stored"] / a["stored"]

@@ -58,7 +58,7 @@ def test_five_megabyte_one_line_page_is_truncated_and_extracted(tmp_path, pipeli
 
 def test_a_page_that_fails_extraction_is_marked_failed_not_pending(tmp_path, pipeline):
     class Breaks:
-        def run_parallel(self, docs, workers=None, safe=False):
+        def run_safe(self, docs):
             for d in docs:
                 yield RuntimeError("boom\nsecond line") if "breaks" in d.id else pipeline.extract(d)
     (tmp_path / "p").mkdir()

@@ -1,15 +1,18 @@
 """Ingest many paths into the store: progress on a terminal, quiet otherwise, resumable.
 
-Each batch of documents is stored first (raw bytes untouched, one transaction), then
-extracted, and marked extracted in the same transaction as its events.  A crash between the two leaves it pending; the
-next run extracts pending documents before anything new.  A bad page is recorded in the
-store's failures with a one-line reason and the batch goes on; a stored page whose extraction
+Pages are read, decoded and extracted by one pool of worker processes that lasts the whole run
+(workers.py); this process decides ids and duplicates in input order (intake.py) and writes.
+Each batch of documents is stored first (raw bytes untouched, one transaction), then extracted,
+and marked extracted in the same transaction as its events.  A crash between the two leaves it
+pending; the next run extracts pending documents before anything new.  A bad page is recorded in
+the store's failures with a one-line reason and the batch goes on; a stored page whose extraction
 fails is marked failed (not left pending to kill every later run).
 """
 from __future__ import annotations
 
 import os
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,11 +22,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .extract.report import page_notes
-from .ingest import IngestError, ingest_path
+from .ingest import IngestError
 from .ingest.readers import MAX_BYTES, clean_text
+from .intake import Intake
 from .records import Document
 from .store import Store
+from .workers import CHUNK, GROUP, Pool, is_container, units
 
 if TYPE_CHECKING:  # spaCy loads only when something is extracted
     from .pipeline import Pipeline
@@ -92,11 +96,10 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
     failure row with a one-line reason; documents and failures are written a batch per transaction.
     A page already stored is skipped, or with ``reprocess`` rebuilt from the file (e.g. with a
     ``published`` date it lacked) and extracted again under its stored id; reviews of events
-    extracted again are kept."""
+    extracted again are kept.  ``workers`` processes (default: up to 2) read and extract."""
     console = console or Console(stderr=True)
     report = BatchReport()
     inputs, list_errors = expand_inputs(paths)
-    pipeline: Pipeline | None = None
     failures: list[tuple[str, str]] = []
 
     def fail(source: str, reason: str, printed: bool = True) -> None:
@@ -111,122 +114,152 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         store.record_failures(failures)
         failures.clear()
 
-    def extract(docs: list[Document]) -> None:
-        nonlocal pipeline
-        if not docs:
-            return
-        pipeline = pipeline or pipeline_factory()
-        done = []
-        for doc, ex in zip(docs, pipeline.run_parallel(docs, workers, safe=True)):
-            if isinstance(ex, BaseException):
-                reason = one_line(ex)
-                store.mark_failed(doc.id, reason)
-                report.fail(f"{doc.id}: extraction failed: {reason}")
-                console.print(f"[red]error[/red] {escape(doc.id)}: extraction failed: {escape(reason)}", highlight=False)
-                continue
-            notes = page_notes(ex)
-            done.append((doc.id, ex, notes))
-            report.events += len(ex.events)
-            for n in notes:
-                report.warnings.append(f"{doc.id}: {n}")
-                console.print(f"[yellow]note[/yellow] {escape(doc.id)}: {escape(n)}", highlight=False)
-        store.save_extractions(done)
-
     for src, reason in list_errors:
         fail(src, reason)
-    # a crash mid-batch left documents stored but not extracted: finish them first
     pending_ids = store.pending_documents()
-    if pending_ids:
-        console.print(f"resuming: extracting {len(pending_ids)} document(s) left pending by an earlier run")
-        for i in range(0, len(pending_ids), batch_size):
-            extract([d for d in (store.get_document(x) for x in pending_ids[i:i + batch_size]) if d is not None])
-    with progress_for(console) as progress:
-        task = progress.add_task("ingesting", total=len(inputs))
-        buffer: list[Document] = []
-        ids: dict[str, str] = {}  # id -> sha256 of documents in the buffer
-        shas: dict[str, str] = {}
-
-        again: list[Document] = []  # stored documents rebuilt by ``reprocess``: extracted, not added
-
-        def flush() -> None:
-            flush_failures()
-            report.reposts += store.add_documents(buffer)
-            extract(buffer + again)
-            buffer.clear()
-            again.clear()
-            ids.clear()
-            shas.clear()
-
-        def take(item: Document, into: list[Document]) -> None:
-            """A page accepted into the batch (new, or rebuilt by ``reprocess``): its warnings said, it is queued."""
-            for w in item.warnings:
-                report.warnings.append(f"{item.id}: {w}")
-                console.print(f"[yellow]warning[/yellow] {escape(item.id)}: {escape(w)}", highlight=False)
-            into.append(item)
-            ids[item.id] = item.sha256
-            shas[item.sha256] = item.id
-            if len(buffer) + len(again) >= batch_size:
-                flush()
-
-        for path, root in inputs:
-            printed = 0
-            for item in ingest_path(path, published, max_bytes=max_bytes, root=root):
-                if isinstance(item, IngestError):
-                    printed += 1
-                    fail(item.source, item.reason, printed <= PRINT_PER_FILE)
-                    continue
-                by_id, by_sha = store.taken(_candidate_ids(item, path), [item.sha256])
-                dup = shas.get(item.sha256) or by_sha.get(item.sha256)
-                if reprocess and not dup and item.id in by_id and item.id not in ids and \
-                        getattr(store.get_document(item.id), "source_path", None) == item.source_path:
-                    dup = item.id  # the same page changed since it was stored: rebuild it under its id
-                if reprocess and dup and dup not in ids:
-                    try:
-                        item = item.model_copy(update={"id": dup})
-                        store.replace_document(dup, item)
-                    except (KeyError, ValueError) as e:
-                        fail(item.source_path or item.id, f"cannot reprocess: {one_line(e)}")
-                        continue
-                    report.reprocessed.append(dup)
-                    take(item, again)
-                    continue
-                new_id = None
-                if not dup:
-                    new_id = next((c for c in _candidate_ids(item, path)
-                                   if ids.get(c, item.sha256) == item.sha256 and by_id.get(c, item.sha256) == item.sha256),
-                                  None)
-                    if new_id is None:
-                        dup = item.id
-                if dup:
-                    fail(item.source_path or item.id, f"duplicate of stored document {dup}; not stored again", False)
-                    report.duplicates.append(item.id)
-                    console.print(f"[yellow]skipped[/yellow] {escape(item.id)}: already stored as {escape(dup)}",
-                                  highlight=False)
-                    continue
-                if new_id != item.id:
-                    item = item.model_copy(update={"id": new_id})
-                report.stored.append(item.id)
-                take(item, buffer)
-            if printed > PRINT_PER_FILE:
-                console.print(f"[red]error[/red] {escape(clean_text(str(path)))}: {printed - PRINT_PER_FILE} more failure(s); "
-                              "see `frontlines failures`", highlight=False)
-            progress.advance(task)
-        flush()
+    n = workers or min(2, os.cpu_count() or 1)
+    # a fork is worth it for a few dozen pages (a container file may hold any number)
+    if len(inputs) + len(pending_ids) < 2 * CHUNK and not any(is_container(p) for p, _ in inputs):
+        n = 1
+    pool = Pool(n, pipeline_factory)
+    ex = _Extractions(store, pool, report, console, batch_size, max_in_flight=4 * n)
+    ok = False
+    store.write_batches(True)
+    try:
+        # a crash mid-batch left documents stored but not extracted: finish them first
+        if pending_ids:
+            console.print(f"resuming: extracting {len(pending_ids)} document(s) left pending by an earlier run")
+            for i in range(0, len(pending_ids), batch_size):
+                ex.submit([d for d in (store.get_document(x) for x in pending_ids[i:i + batch_size]) if d is not None])
+        with progress_for(console) as progress:
+            task = progress.add_task("ingesting", total=len(inputs))
+            _read(inputs, store, pool, ex, report, console, fail, flush_failures, progress, task, published, max_bytes,
+                  reprocess, batch_size if n == 1 else min(batch_size, 2 * CHUNK), read_ahead=2 * n)
+        ex.finish()
+        ok = True
+    finally:
+        pool.close(cancel=not ok)
+        store.write_batches(False)
     if not console.is_terminal:
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)
     return report
 
 
-def _candidate_ids(doc: Document, path: Path) -> list[str]:
-    """The page's id, then (for a file whose stem another page took) its name with the suffix, then
-    the name with a piece of its hash: a.md and a.txt are two documents, not one and a duplicate."""
-    if doc.source_path != clean_text(str(path)):
-        return [doc.id]  # a JSON line, a WARC record, a feed item: the url is the id
-    name = clean_text(path.name)
-    return list(dict.fromkeys([doc.id, name, f"{name}~{doc.sha256[:8]}"]))
+def _read(inputs, store, pool, ex, report, console, fail, flush_failures, progress, task, published, max_bytes,
+          reprocess, batch_size, read_ahead) -> None:
+    """Read the inputs in the pool, take each page in input order, store a batch, send it to extraction."""
+    intake = Intake(store, reprocess)
+    buffer: list[Document] = []
+    again: list[Document] = []  # stored documents rebuilt by ``reprocess``: extracted, not added
+    prints: dict = {}  # id -> the article's MinHash fingerprint, computed where the page was read
+
+    def flush() -> None:
+        flush_failures()
+        report.reposts += store.add_documents(buffer, prints)
+        ex.submit(buffer + again)
+        buffer.clear()
+        again.clear()
+        prints.clear()
+        intake.clear()
+
+    stream = units(inputs, max_bytes)
+    reads: deque = deque()
+    printed = 0
+    while True:
+        while len(reads) < read_ahead:
+            group = [u for _, u in zip(range(GROUP), stream)]
+            if not group:
+                break
+            reads.append((group, pool.read([u for _, u in group], published, max_bytes)))
+        if not reads:
+            break
+        group, fut = reads.popleft()
+        answers = pool.result(fut)
+        intake.prefetch([(item, inputs[i][0]) for (i, _), items in zip(group, answers) for item, _ in items
+                         if not isinstance(item, IngestError)])
+        for (i, unit), items in zip(group, answers):
+            if unit[0] == "end":
+                if printed > PRINT_PER_FILE:
+                    console.print(f"[red]error[/red] {escape(clean_text(str(inputs[i][0])))}: "
+                                  f"{printed - PRINT_PER_FILE} more failure(s); see `frontlines failures`", highlight=False)
+                printed = 0
+                progress.advance(task)
+                continue
+            for item, fp in items:
+                if isinstance(item, IngestError):
+                    printed += 1
+                    fail(item.source, item.reason, printed <= PRINT_PER_FILE)
+                    continue
+                d = intake.decide(item, inputs[i][0])
+                if d.kind == "failed":
+                    fail(d.doc.source_path or d.doc.id, d.other)
+                    continue
+                if d.kind == "duplicate":
+                    fail(d.doc.source_path or d.doc.id, f"duplicate of stored document {d.other}; not stored again", False)
+                    report.duplicates.append(d.doc.id)
+                    console.print(f"[yellow]skipped[/yellow] {escape(d.doc.id)}: already stored as {escape(d.other)}",
+                                  highlight=False)
+                    continue
+                (report.reprocessed if d.kind == "again" else report.stored).append(d.doc.id)
+                for w in d.doc.warnings:
+                    report.warnings.append(f"{d.doc.id}: {w}")
+                    console.print(f"[yellow]warning[/yellow] {escape(d.doc.id)}: {escape(w)}", highlight=False)
+                if d.kind == "again":
+                    again.append(d.doc)
+                else:
+                    buffer.append(d.doc)
+                    prints[d.doc.id] = fp
+                if len(buffer) + len(again) >= batch_size:
+                    flush()
+        ex.collect()
+    flush()
 
 
-def one_line(e: BaseException) -> str:
-    msg = clean_text(" ".join(str(e).split()))[:160]
-    return f"{e.__class__.__name__}: {msg}" if msg else e.__class__.__name__
+class _Extractions:
+    """Extraction tasks in flight, in order; what comes back is saved a batch per transaction."""
+
+    def __init__(self, store: Store, pool: Pool, report: BatchReport, console: Console, batch_size: int,
+                 max_in_flight: int):
+        self.store, self.pool, self.report, self.console = store, pool, report, console
+        self.batch_size, self.max_in_flight = batch_size, max_in_flight
+        self.in_flight: deque = deque()
+        self.done: list[dict] = []
+
+    def submit(self, docs: list[Document]) -> None:
+        for i in range(0, len(docs), CHUNK):
+            part = docs[i:i + CHUNK]
+            self.in_flight.append((part, self.pool.extract(part)))
+        while len(self.in_flight) > self.max_in_flight:  # bounded: this process holds what is in flight
+            self._take()
+        self.collect()
+
+    def collect(self) -> None:
+        """Take what has come back, without waiting."""
+        while self.in_flight and self.in_flight[0][1].done():
+            self._take()
+
+    def finish(self) -> None:
+        while self.in_flight:
+            self._take()
+        self._save()
+
+    def _take(self) -> None:
+        docs, fut = self.in_flight.popleft()
+        for doc, r in zip(docs, self.pool.result(fut)):
+            if isinstance(r, str):
+                self.store.mark_failed(doc.id, r)
+                self.report.fail(f"{doc.id}: extraction failed: {r}")
+                self.console.print(f"[red]error[/red] {escape(doc.id)}: extraction failed: {escape(r)}", highlight=False)
+                continue
+            self.done.append(r)
+            self.report.events += len(r["events"])
+            for note in r["notes"]:
+                self.report.warnings.append(f"{doc.id}: {note}")
+                self.console.print(f"[yellow]note[/yellow] {escape(doc.id)}: {escape(note)}", highlight=False)
+        if len(self.done) >= self.batch_size:
+            self._save()
+
+    def _save(self) -> None:
+        self.store.save_extraction_rows(self.done)
+        self.done.clear()

@@ -75,16 +75,14 @@ def _store(db: Optional[str], must_exist: bool = True):
     return Store(db)
 
 
+def _pipeline_config(actors: Optional[List[Path]], store=None, dumps: Optional[List[Path]] = None):
+    """The one configuration every path extracts with: --actors, the store's loaded places, --gazetteer dumps."""
+    from .config import PipelineConfig
+    return PipelineConfig.from_store(actors or [], store, dumps or [])
+
+
 def _pipeline_factory(actors: Optional[List[Path]], store=None, dumps: Optional[List[Path]] = None):
-    def make():
-        from .pipeline import Pipeline
-        extra = list(store.places()) if store is not None else []
-        if dumps:
-            from .places.geonames import read_places
-            for d in dumps:
-                extra += list(read_places(d))
-        return Pipeline(actor_files=actors or [], extra_places=extra)
-    return make
+    return lambda: _pipeline_config(actors, store, dumps).build()
 
 
 def _check_format(fmt: str, out: Optional[Path] = None, choices=FORMATS) -> str:
@@ -190,14 +188,19 @@ def ingest(paths: List[Path] = typer.Argument(..., help="files or folders of pag
     if dask:
         if reprocess:
             fail("--reprocess runs on this machine; leave out --dask")
-        from .scale import extract_on_dask, store_results
-        stored, dups, fails = store_results(extract_on_dask(expand(paths), dask, published=pub), store)
+        from .scale import ingest_on_dask
+        stored, dups, fails = ingest_on_dask(paths, store, _pipeline_config(actors, store), dask, published=pub,
+                                             say=lambda m: err.print(m, markup=False))
         err.print(f"stored {stored} document(s) on Dask ({dask}); {dups} duplicate(s), {fails} failure(s)  [{store.url}]", markup=False)
         if fails and not stored and not dups:
             raise typer.Exit(1)
         return
-    report = ingest_paths(paths, store, _pipeline_factory(actors, store), pub, _console(), workers=workers,
-                          reprocess=reprocess)
+    from .workers import WorkerDied
+    try:
+        report = ingest_paths(paths, store, _pipeline_factory(actors, store), pub, _console(), workers=workers,
+                              reprocess=reprocess)
+    except WorkerDied as e:
+        fail(str(e), 1)
     again = f"{len(report.reprocessed)} reprocessed, " if reprocess else ""
     err.print(f"stored {len(report.stored)} document(s) with {report.events} event(s); {again}"
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)  [{store.url}]", markup=False)

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Iterable
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -81,6 +82,12 @@ def _extend(base: Actor, extra: Actor) -> Actor:
         "sources": list(dict.fromkeys(base.sources + extra.sources))})
 
 
+def user_registry_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
+    """The registry files a user adds: those named by ``FRONTLINES_ACTORS``, then ``paths``."""
+    env = os.environ.get("FRONTLINES_ACTORS")
+    return [Path(p) for p in (env.split(os.pathsep) if env else []) if p] + [Path(p) for p in paths or []]
+
+
 class Registry:
     def __init__(self, actors: list[Actor], extensions: list[Actor] = ()):
         self.actors: dict[str, Actor] = {}
@@ -93,21 +100,24 @@ class Registry:
             for form in self.surface_forms(a):
                 self._forms.setdefault(fold(form), a.id)
         self._keys = list(self._forms)
+        # folded once: by_descriptor runs for every descriptive noun phrase of every article
+        self._descriptors = [(a.id, [fold(d) for d in a.descriptors]) for a in self.actors.values() if a.descriptors]
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls, paths: list[str | Path] | None = None, builtin: bool = True) -> "Registry":
+    def load(cls, paths: list[str | Path] | None = None, builtin: bool = True, texts: Iterable[str] = (),
+             env: bool = True) -> "Registry":
+        """The built-in registries, then the files named by ``FRONTLINES_ACTORS`` (unless not ``env``),
+        then ``paths``, then ``texts`` (registry YAML already read, e.g. sent to a Dask worker)."""
         actors: list[Actor] = []
         extensions: list[Actor] = []
         files: list = []
         if builtin:
             files += sorted(p for p in resources.files("frontlines.data.actors").iterdir()
                             if p.name.endswith((".yaml", ".yml")))
-        env = os.environ.get("FRONTLINES_ACTORS")
-        files += [Path(p) for p in (env.split(os.pathsep) if env else []) if p]
-        files += [Path(p) for p in paths or []]
-        for f in files:
-            data = yaml.load(f.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        files += user_registry_files(paths) if env else [Path(p) for p in paths or []]
+        for text in [f.read_text(encoding="utf-8") for f in files] + list(texts):
+            data = yaml.load(text, Loader=_Loader) or {}
             for e in data.get("actors", []) or []:
                 if e.get("extend"):
                     extensions.append(_actor({"name": e.get("name", e["id"]), **e}))
@@ -150,7 +160,7 @@ class Registry:
 
     def by_descriptor(self, phrase: str) -> list[str]:
         p = fold(phrase)
-        return [a.id for a in self.actors.values() if any(fold(d) == p or fold(d) in p for d in a.descriptors)]
+        return [aid for aid, ds in self._descriptors if any(d == p or d in p for d in ds)]
 
     # ---- relations -----------------------------------------------------------------------
     @staticmethod

@@ -32,14 +32,21 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
     votes: Counter = Counter()
     for cc, n in ctx.countries.items():
         votes[cc] += W_PLACE * n
+    # each token's text and case read once (slicing the Doc for every token and width was a quarter
+    # of the extraction); a name starts with a capital, and may go on through "of" and "the"
+    size = len(sdoc)
+    cap = [t.text[:1].isupper() for t in sdoc]
+    part = [c or t.lower_ in ("of", "the") for c, t in zip(cap, sdoc)]
     i = 0
-    while i < len(sdoc):  # country names ("Sudan", "South Sudan", "Ukraine's") and demonyms, in any token
+    while i < size:  # country names ("Sudan", "South Sudan", "Ukraine's") and demonyms, in any token
+        if not cap[i]:
+            i += 1
+            continue
         for n in (4, 3, 2, 1):
-            span = sdoc[i:i + n]
-            if len(span) < n or not all(t.text[:1].isupper() or t.lower_ in ("of", "the") for t in span) or \
-                    not span[0].text[:1].isupper():
+            if i + n > size or not all(part[i:i + n]):
                 continue
-            after = sdoc[i + n] if i + n < len(sdoc) else None
+            span = sdoc[i:i + n]
+            after = sdoc[i + n] if i + n < size else None
             if after is not None and after.text in ("-", "–") and not span[-1].whitespace_:
                 break  # "Iran-backed", "US-led": a sponsor, not where the article is
             text = span.text.replace("’s", "").replace("'s", "")

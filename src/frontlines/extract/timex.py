@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import dateparser
 
@@ -54,7 +55,13 @@ def _full_date(text: str, published: date | None) -> date | None:
     has_year = re.search(r"(?:19|20)\d\d", text)
     if not has_year and not published:
         return None
-    base = published or date.today()
+    return _parse_date(text, published, published or date.today())
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str, published: date | None, base: date) -> date | None:
+    """dateparser (about 2 ms a call) once per phrase and base: reports repeat their dates."""
+    has_year = re.search(r"(?:19|20)\d\d", text)
     dt = dateparser.parse(text, languages=["en"],
                           settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": _dt(base), "DATE_ORDER": "MDY"})
     if not dt:

@@ -8,3 +8,6 @@ class IngestError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):  # pickled back from a worker process
+        return IngestError, (self.source, self.reason)

@@ -64,3 +64,36 @@ def containment(a: str, b: str) -> float:
     if not sa or not sb:
         return 0.0
     return len(sa & sb) / min(len(sa), len(sb))
+
+
+class Fingerprint:
+    """What the store keeps and checks of an article, computed once (in a worker, at read time):
+    its signature, band keys and the sorted 64-bit hashes of its shingles, so that checking a
+    candidate costs one intersection of two arrays instead of shingling both articles again."""
+    __slots__ = ("sig", "bands", "hashes")
+
+    def __init__(self, sig: bytes | None, band_keys: list[int], hashes: np.ndarray):
+        self.sig, self.bands, self.hashes = sig, band_keys, hashes
+
+    def __reduce__(self):
+        return Fingerprint, (self.sig, self.bands, self.hashes)
+
+
+def shingle_hashes(sh: set[str]) -> np.ndarray:
+    """Sorted unique 64-bit hashes of shingles (two distinct shingles share one with odds of 2^-64)."""
+    hv = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in sh),
+                     dtype=np.uint64, count=len(sh))
+    return np.unique(hv)
+
+
+def fingerprint(text: str) -> Fingerprint:
+    sh = shingles(text)
+    sig = signature(text) if sh else None
+    return Fingerprint(sig, bands(sig) if sig is not None else [], shingle_hashes(sh))
+
+
+def hashed_containment(a: np.ndarray, b: np.ndarray) -> float:
+    """``containment`` of two articles from their ``shingle_hashes``."""
+    if not len(a) or not len(b):
+        return 0.0
+    return len(np.intersect1d(a, b, assume_unique=True)) / min(len(a), len(b))

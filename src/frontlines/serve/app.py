@@ -24,11 +24,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from ..analysis import cached, merged, peek, timeline
+from ..analysis import merged, timeline
 from ..store import Store
 from ..filters import actor_names
 from ..review import EDITABLE, ReviewError, check_correction, status
 from .guard import Guard, short_validation_errors
+from .views import EventViews, StoreState, event_rows, page_body
 
 
 class ReviewIn(BaseModel):
@@ -91,22 +92,13 @@ def _view(ev, reviews: list[dict]) -> dict:
     return out
 
 
-def _annotated(row: dict, reviews: list[dict]) -> dict:
-    """An event already serialised (reviews applied by the store) with its review history and status."""
-    out = dict(row)
-    out["reviews"] = reviews
-    out["status"] = status(reviews)
-    return out
-
-
 MAX_LIMIT = 10_000
 
 
 class Page:
     """``limit`` and ``page`` on every list endpoint; the total count is the X-Total-Count header."""
 
-    def __init__(self, limit: int = Query(1000, ge=1, le=MAX_LIMIT, description="items per page"),
-                 page: int = Query(1, ge=1, le=10_000_000, description="page number, from 1")):
+    def __init__(self, limit: int, page: int):
         self.limit, self.page = limit, page
 
     @property
@@ -119,6 +111,12 @@ class Page:
             total, rows = len(rows), rows[self.offset:self.offset + self.limit]
         response.headers["X-Total-Count"] = str(total)
         return rows
+
+
+async def paging(limit: int = Query(1000, ge=1, le=MAX_LIMIT, description="items per page"),
+                 page: int = Query(1, ge=1, le=10_000_000, description="page number, from 1")) -> Page:
+    """A coroutine, so FastAPI resolves it on the event loop instead of a thread per request."""
+    return Page(limit, page)
 
 
 def _key(filters: dict) -> tuple:
@@ -153,7 +151,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     @app.get("/api/documents")
-    def documents(response: Response, pg: Page = Depends()) -> list[dict]:
+    def documents(response: Response, pg: Page = Depends(paging)) -> list[dict]:
         return pg.cut(store.documents(limit=pg.limit, offset=pg.offset), response, store.count("documents"))
 
     @app.get("/api/documents/{doc_id:path}", responses=NOT_FOUND)
@@ -211,50 +209,49 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
     app.state.responses_cache = responses_cache
+    state = StoreState(store)
+
+    def merged_rows(filters: dict, narrow: dict) -> list[bytes]:
+        evs = _narrow(merged(store, **filters).events, narrow["q"], narrow["source"])
+        return event_rows(evs, {} if filters["raw"] else store.reviews())
+    views = EventViews(state, merged_rows, writing=lambda: state.writing)
+    app.state.views = views
 
     @app.get("/api/events")
-    async def events(response: Response, start: Optional[Day] = Query(None, alias="from"),
+    async def events(start: Optional[Day] = Query(None, alias="from"),
                      end: Optional[Day] = Query(None, alias="to"),
                      event_type: Optional[str] = TYPE, actor: Optional[str] = ACTOR, place: Optional[str] = PLACE,
                      bbox: Optional[str] = BOX, merge: bool = Query(True, alias="merged"), raw: bool = RAW,
                      rejected: bool = REJECTED, q: Optional[str] = Q, source: Optional[str] = SOURCE,
-                     pg: Page = Depends()) -> list[dict]:
+                     pg: Page = Depends(paging)) -> list[dict]:
+        """Events, merged across pages by default, with their review history and status; the
+        generation of the store they reflect is the X-Store-Generation header."""
         filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
         narrow = dict(q=q, source=source)
+        if merge:  # the view is held as JSON rows per store state (serve/views.py): a page is a join
+            rows, gen = await views.rows((*_key(filters), *_key(narrow)), filters, narrow)
+            return Response(page_body(rows, pg.offset, pg.limit), media_type="application/json",
+                            headers={"X-Total-Count": str(len(rows)), "X-Store-Generation": str(gen)})
         # the same query on the same store state (documents, events, reviews) gets the same bytes
-        ck = (store.view_state(), merge, pg.limit, pg.page, *_key(filters), *_key(narrow))
+        st = state()
+        ck = (st, pg.limit, pg.page, *_key(filters), *_key(narrow))
         hit = responses_cache.get(ck)
-        if hit is not None:
-            return Response(hit[0], media_type="application/json", headers={"X-Total-Count": hit[1]})
-        # async: a current cached view is sliced on the event loop (no thread per request, which under
-        # 50 clients made a GIL convoy); computing a stale view or a page of the table goes to a thread
-        if merge:  # serialised once per store view state, then sliced
-            key = ("merged-json", *_key(filters), *_key(narrow))
-            rows = peek(store, key)
-            if rows is None:
-                rows = await run_in_threadpool(cached, store, key, lambda: [
-                    json.loads(e.model_dump_json()) for e in _narrow(merged(store, **filters).events, q, source)])
-            rows = pg.cut(rows, response)
-        elif q or source:
-            def page() -> list[dict]:
-                return [json.loads(e.model_dump_json())
-                        for e in pg.cut(_narrow(store.events(**filters), q, source), response)]
-            rows = await run_in_threadpool(page)
-        else:
-            def page() -> list[dict]:
-                return [json.loads(e.model_dump_json()) for e in pg.cut(
-                    store.events(**filters, limit=pg.limit, offset=pg.offset), response,
-                    store.count_events(**filters))]
-            rows = await run_in_threadpool(page)
-        reviews = {} if raw else store.reviews()
-        # plain JSON already: validating the rows again per request cost more than the query
-        out = JSONResponse([_annotated(r, reviews.get(r["event_id"], [])) for r in rows],
-                           headers={"X-Total-Count": response.headers["X-Total-Count"]})
-        if len(out.body) < 1_000_000:
-            responses_cache[ck] = (out.body, response.headers["X-Total-Count"])
-            while len(responses_cache) > 256:
-                responses_cache.popitem(last=False)
-        return out
+        if hit is None:
+            def page() -> tuple[bytes, str]:
+                if q or source:
+                    evs = _narrow(store.events(**filters), q, source)
+                    total, evs = len(evs), evs[pg.offset:pg.offset + pg.limit]
+                else:
+                    evs = store.events(**filters, limit=pg.limit, offset=pg.offset)
+                    total = store.count_events(**filters)
+                return page_body(event_rows(evs, {} if raw else store.reviews()), 0, len(evs)), str(total)
+            hit = await run_in_threadpool(page)
+            if len(hit[0]) < 1_000_000:
+                responses_cache[ck] = hit
+                while len(responses_cache) > 256:
+                    responses_cache.popitem(last=False)
+        return Response(hit[0], media_type="application/json",
+                        headers={"X-Total-Count": hit[1], "X-Store-Generation": str(st[0])})
 
     @app.get("/api/export", response_class=Response,
              responses={200: {"content": {"text/csv": {}, "application/geo+json": {}},
@@ -314,13 +311,13 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return ReviewOut(**saved[0])
 
     @app.get("/api/actors")
-    def actors(response: Response, at: Optional[Day] = None, pg: Page = Depends()) -> list[dict]:
+    def actors(response: Response, at: Optional[Day] = None, pg: Page = Depends(paging)) -> list[dict]:
         from ..actors.registry import default_registry
         from ..actors.views import actors_at
         return pg.cut(actors_at(default_registry(), at), response)
 
     @app.get("/api/places")
-    def places(response: Response, unresolved: bool = False, pg: Page = Depends()) -> list[dict]:
+    def places(response: Response, unresolved: bool = False, pg: Page = Depends(paging)) -> list[dict]:
         if unresolved:
             return pg.cut(store.unresolved(), response)
         seen: dict[str, dict] = {}
@@ -334,7 +331,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return pg.cut(sorted(seen.values(), key=lambda r: r["location"]), response)
 
     @app.get("/api/control")
-    def control(at: Day, response: Response, pg: Page = Depends()) -> list[dict]:
+    def control(at: Day, response: Response, pg: Page = Depends(paging)) -> list[dict]:
         return pg.cut(timeline(store).at(at), response)
 
     @app.get("/api/control/areas")
@@ -351,7 +348,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @app.get("/api/changes")
     def changes(response: Response, start: Day = Query(..., alias="from"), end: Day = Query(..., alias="to"),
-                pg: Page = Depends()) -> list[dict]:
+                pg: Page = Depends(paging)) -> list[dict]:
         return pg.cut(timeline(store).between(start, end), response)
 
     @app.get("/api/basemap", include_in_schema=False)

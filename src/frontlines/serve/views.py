@@ -1,0 +1,115 @@
+"""The merged event list behind ``/api/events``, kept ready to slice, and a cheap look at the store's state.
+
+A request for a page of merged events costs a check of the store's state (two short queries on a
+connection kept for the purpose) and a join of the page's rows: each view (one set of filters) is
+held as the JSON of every event, reviews and status included, computed once per store state in a
+thread, by one request only while the others with the same filters wait for it.
+
+While an ingest is writing (each of its writes stamps the store's ``writing`` counter with the
+time: ``Store.write_batches``), a view that only lags behind in documents and events is answered
+at once while the current one is computed, so clients are not all held for each recompute; the
+answer says which generation it reflects (``X-Store-Generation``).  A change of reviews (an
+analyst's correction) is always waited for, and so is any change while no ingest is writing (a
+``forget``, the end of an ingest).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import time
+from collections import OrderedDict
+from typing import Callable
+
+from ..review import status
+
+WRITING_S = 60  # an ingest that has not written for this long is not writing any more (killed, say)
+MAX_VIEWS = 16
+
+
+class StoreState:
+    """``store.view_state()`` with short queries (a plain SQLite connection per thread); the last call
+    also read when an ingest last wrote (``writing``)."""
+
+    def __init__(self, store):
+        self.store = store
+        url = store.url
+        self.path = url[len("sqlite:///"):] if url.startswith("sqlite:///") and ":memory:" not in url else None
+        self._local = threading.local()
+        self.writing = 0
+
+    def __call__(self) -> tuple:
+        if self.path is None:
+            self.writing = self.store.writing_at()
+            return self.store.view_state()
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=30000")
+        counters = dict(conn.execute("SELECT key, value FROM store_state WHERE key IN ('generation', 'writing')"))
+        n, last = conn.execute("SELECT count(id), max(id) FROM reviews").fetchone()
+        self.writing = counters.get("writing") or 0
+        return counters.get("generation") or 0, n, last
+
+
+def event_rows(events, reviews: dict[str, list[dict]]) -> list[bytes]:
+    """Each event's JSON with its review history and status, as ``/api/events`` sends it."""
+    out = []
+    for e in events:
+        rs = reviews.get(e.event_id, [])
+        tail = json.dumps({"reviews": rs, "status": status(rs)}, ensure_ascii=False, separators=(",", ":"))
+        out.append((e.model_dump_json()[:-1] + "," + tail[1:]).encode())
+    return out
+
+
+class EventViews:
+    """Views by filters key: the latest one computed (with the state it was computed at) and the
+    computation in flight, if any."""
+
+    def __init__(self, state: Callable[[], tuple], compute: Callable[[dict, dict], list[bytes]],
+                 writing: Callable[[], int] = lambda: 0):
+        self.state, self.compute, self.writing = state, compute, writing
+        self.views: "OrderedDict[tuple, tuple[tuple, list[bytes]]]" = OrderedDict()
+        self.running: dict[tuple, tuple[tuple, asyncio.Future]] = {}
+
+    def busy(self) -> bool:
+        """An ingest is writing (it said so within ``WRITING_S``)."""
+        return time.time() - self.writing() < WRITING_S
+
+    def _start(self, key: tuple, st: tuple, filters: dict, narrow: dict) -> tuple[tuple, asyncio.Future]:
+        """The computation of this view in flight (whatever state it started at), else a new one."""
+        running = self.running.get(key)
+        if running is not None:
+            return running
+        fut = asyncio.get_running_loop().run_in_executor(None, self.compute, filters, narrow)
+
+        def done(f: asyncio.Future) -> None:
+            self.running.pop(key, None)
+            if not f.cancelled() and f.exception() is None:
+                self.views[key] = (st, f.result())
+                self.views.move_to_end(key)
+                while len(self.views) > MAX_VIEWS:
+                    self.views.popitem(last=False)
+        fut.add_done_callback(done)
+        self.running[key] = (st, fut)
+        return st, fut
+
+    async def rows(self, key: tuple, filters: dict, narrow: dict) -> tuple[list[bytes], int]:
+        """The rows of the view for ``filters`` and the generation they reflect."""
+        for _ in range(3):
+            st = self.state()
+            have = self.views.get(key)
+            if have is not None and have[0] == st:
+                return have[1], st[0]
+            started, fut = self._start(key, st, filters, narrow)
+            if have is not None and have[0][1:] == st[1:] and self.busy():
+                return have[1], have[0][0]  # only documents and events moved, and an ingest keeps moving them
+            rows = await asyncio.shield(fut)  # a client that leaves does not cancel it for the others
+            if started == st:
+                return rows, st[0]
+        return rows, started[0]  # the store moved under three computations in a row: the latest one
+
+
+def page_body(rows: list[bytes], offset: int, limit: int) -> bytes:
+    return b"[" + b",".join(rows[offset:offset + limit]) + b"]"
