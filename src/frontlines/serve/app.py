@@ -7,6 +7,8 @@ the API returns it with the reviewed values applied and the review history attac
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 from collections import OrderedDict
@@ -29,7 +31,7 @@ from ..store import Store
 from ..filters import actor_names
 from ..review import EDITABLE, ReviewError, check_correction, status
 from .guard import Guard, short_validation_errors
-from .views import EventViews, StoreState, event_rows, page_body
+from .views import EventViews, StoreState, ViewProcess, event_rows, merged_rows, narrow_events, page_body
 
 
 class ReviewIn(BaseModel):
@@ -128,7 +130,16 @@ def _key(filters: dict) -> tuple:
 def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     store = Store(db)
     edit_token = token or os.environ.get("FRONTLINES_TOKEN") or secrets.token_urlsafe(16)
-    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None,
+    state = StoreState(store)
+    # views are computed in a process of their own where the store can be opened again (not in memory)
+    worker = ViewProcess(store.url) if state.path is not None or not store.url.startswith("sqlite") else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        if worker is not None:
+            worker.close()
+    app = FastAPI(title="frontlines", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Conflict events coded to the ACLED codebook, with their evidence, and territorial control.")
     app.state.store = store
     app.state.token = edit_token
@@ -181,16 +192,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         return dict(start=start, end=end, event_type=event_type, actor=actor_names(registry(), actor),
                     place=place, bbox=box, raw=raw, rejected=rejected)
 
-    def _narrow(evs, q, source):
-        if source:
-            evs = [e for e in evs if source.lower() in e.source.lower()]
-        if q:
-            words = q.lower().split()
-            def text(e):
-                return " ".join([e.actor1, e.actor2, e.assoc_actor_1, e.assoc_actor_2, e.location, e.admin1, e.notes,
-                                 e.source, e.sub_event_type, *(x.text for x in e.evidence)]).lower()
-            evs = [e for e in evs if all(w in text(e) for w in words)]
-        return evs
+    _narrow = narrow_events
 
     def select(start, end, event_type, actor, place, bbox, merge, raw, rejected, q, source):
         filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
@@ -209,12 +211,12 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
     app.state.responses_cache = responses_cache
-    state = StoreState(store)
 
-    def merged_rows(filters: dict, narrow: dict) -> list[bytes]:
-        evs = _narrow(merged(store, **filters).events, narrow["q"], narrow["source"])
-        return event_rows(evs, {} if filters["raw"] else store.reviews())
-    views = EventViews(state, merged_rows, writing=lambda: state.writing)
+    def compute(filters: dict, narrow: dict):
+        if worker is not None:
+            return worker.submit(filters, narrow)
+        return asyncio.get_running_loop().run_in_executor(None, merged_rows, store, filters, narrow)
+    views = EventViews(state, compute, writing=lambda: state.writing)
     app.state.views = views
 
     @app.get("/api/events")

@@ -2,8 +2,11 @@
 
 A request for a page of merged events costs a check of the store's state (two short queries on a
 connection kept for the purpose) and a join of the page's rows: each view (one set of filters) is
-held as the JSON of every event, reviews and status included, computed once per store state in a
-thread, by one request only while the others with the same filters wait for it.
+held as the JSON of every event, reviews and status included, computed once per store state, by
+one request only while the others with the same filters wait for it.  Views are computed in a
+process of their own (``ViewProcess``): a recompute (seconds at 16,000 pages) then holds neither
+the server's GIL nor fills its heap with events for the garbage collector to walk, which held
+requests answered meanwhile for up to a quarter of a second each time.
 
 While an ingest is writing (each of its writes stamps the store's ``writing`` counter with the
 time: ``Store.write_batches``), a view that only lags behind in documents and events is answered
@@ -16,11 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Awaitable, Callable
 
 from ..review import status
 
@@ -63,11 +69,66 @@ def event_rows(events, reviews: dict[str, list[dict]]) -> list[bytes]:
     return out
 
 
+def narrow_events(evs, q: str | None, source: str | None):
+    """Events whose source has ``source`` in it and whose text has every word of ``q`` (any case)."""
+    if source:
+        evs = [e for e in evs if source.lower() in e.source.lower()]
+    if q:
+        words = q.lower().split()
+
+        def text(e):
+            return " ".join([e.actor1, e.actor2, e.assoc_actor_1, e.assoc_actor_2, e.location, e.admin1, e.notes,
+                             e.source, e.sub_event_type, *(x.text for x in e.evidence)]).lower()
+        evs = [e for e in evs if all(w in text(e) for w in words)]
+    return evs
+
+
+def merged_rows(store, filters: dict, narrow: dict) -> list[bytes]:
+    """The rows of the merged view for ``filters`` (``Store.events``'s) and ``narrow`` (q, source)."""
+    from ..analysis import merged
+    evs = narrow_events(merged(store, **filters).events, narrow["q"], narrow["source"])
+    return event_rows(evs, {} if filters["raw"] else store.reviews())
+
+
+_STORES: dict = {}
+
+
+def _merged_rows_at(url: str, filters: dict, narrow: dict) -> list[bytes]:
+    """``merged_rows`` in the view process: its store (and the views' cache) kept between calls."""
+    if url not in _STORES:
+        from ..store import Store
+        _STORES[url] = Store(url)
+    return merged_rows(_STORES[url], filters, narrow)
+
+
+class ViewProcess:
+    """One process, started on first use, that computes views of the store at ``url``."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.executor: ProcessPoolExecutor | None = None
+
+    def submit(self, filters: dict, narrow: dict) -> "asyncio.Future":
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        loop = asyncio.get_running_loop()
+        try:
+            return asyncio.wrap_future(self.executor.submit(_merged_rows_at, self.url, filters, narrow), loop=loop)
+        except BrokenProcessPool:  # it died (killed, out of memory): a new one next time, this one here
+            self.executor = None
+            return loop.run_in_executor(None, _merged_rows_at, self.url, filters, narrow)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
 class EventViews:
     """Views by filters key: the latest one computed (with the state it was computed at) and the
     computation in flight, if any."""
 
-    def __init__(self, state: Callable[[], tuple], compute: Callable[[dict, dict], list[bytes]],
+    def __init__(self, state: Callable[[], tuple], compute: Callable[[dict, dict], Awaitable[list[bytes]]],
                  writing: Callable[[], int] = lambda: 0):
         self.state, self.compute, self.writing = state, compute, writing
         self.views: "OrderedDict[tuple, tuple[tuple, list[bytes]]]" = OrderedDict()
@@ -82,7 +143,7 @@ class EventViews:
         running = self.running.get(key)
         if running is not None:
             return running
-        fut = asyncio.get_running_loop().run_in_executor(None, self.compute, filters, narrow)
+        fut = asyncio.ensure_future(self.compute(filters, narrow))
 
         def done(f: asyncio.Future) -> None:
             self.running.pop(key, None)
