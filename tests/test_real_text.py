@@ -629,3 +629,9 @@ def test_the_civilians_a_later_sentence_names_are_the_strikes_victims(pipeline):
             "on Qamishli on Tuesday.")
     evs = events(pipeline, text, date(2021, 11, 10))
     assert len(evs) == 1 and evs[0].actor2 == "Civilians (Syria)", [(e.location, e.actor2) for e in evs]
+
+
+def test_an_attack_on_the_road_between_two_towns_is_one_event(pipeline):
+    evs = events(pipeline, "On Monday, militants attacked a checkpoint on the road between Hajin and Abu Kamal, "
+                           "killing 3 fighters.", date(2019, 5, 22))
+    assert [e.location for e in evs] == ["Hajin"] and evs[0].geo_precision == 2

@@ -271,11 +271,30 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
     if precise:
         chosen = precise
     if len(chosen) > 1:
+        # "on the road between Hajin and al-Susah": one event on the road, placed at the first town
+        on_road = [pm for pm in chosen if _road_end(pm)]
+        if len(on_road) > 1:
+            chosen = [pm for pm in chosen if pm not in on_road[1:]]
+            on_road[0].near = on_road[0].near or "on the road from"
+    if len(chosen) > 1:
         # "in al-Bukamal in Deir ez-Zor": a governorate's name beside a town inside it only situates it
         inner = [pm for pm in chosen if not _contains_another(res, pm, chosen)]
         chosen = inner or chosen
     anchor = anchors[0] if anchors else None
     return [(pm, anchor) for pm in chosen]
+
+
+ROAD_NOUNS = {"road", "highway", "route", "motorway", "axis"}
+
+
+def _road_end(pm: PlaceMention) -> bool:
+    """'the road between X and Y', 'the highway linking X to Y': X or Y, an end of the road."""
+    t = pm.token
+    while t.dep_ == "conj" and t.head is not t:
+        t = t.head
+    prep = t.head
+    return prep.lower_ in ("between", "linking", "connecting", "from", "to") and \
+        (prep.head.lemma_.lower() in ROAD_NOUNS or prep.head.head.lemma_.lower() in ROAD_NOUNS)
 
 
 def _contains_another(res: Resources, pm: PlaceMention, chosen: list[PlaceMention]) -> bool:
