@@ -98,7 +98,7 @@ def aircraft_owner(cl: Clause, actors, state, sent: Span) -> str | None:
     if any(c.lower_ in UNKNOWN for c in subj.children):
         # "unidentified jets": not the home state's by default; the state the article already
         # said struck from the air, if it did
-        return getattr(state, "air_attacker", None)
+        return state.air_attacker
     if any(c.dep_ in NOUN_DEPS and (c.ent_type_ in ("NORP", "GPE") or c.text[:1].isupper()) for c in subj.children):
         return None  # "Russian jets": the modifiers said who, or named someone the registry lacks
     home = by_name(state.country)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Span
 
 from ..acled_codes import interaction  # noqa: F401  (re-exported for the extraction steps)
+from .fatalities import ANAPHORIC_FIGHT, fatalities  # noqa: F401  (re-exported: doc_merge uses both)
 from .attribution import (FORCE_WORDS, SPEECH_VERBS, aircraft_owner, believed_state, between_parties, claimant,
                           event_noun_actor, speaker)
 from .grammar import Clause
@@ -412,57 +413,6 @@ def default_inter(name: str) -> int | None:
     return None
 
 
-
-
-_NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens|several|scores|hundreds)"
-_PERSONS = (r"(?:people|persons?|civilians?|fighters?|militants?|soldiers?|troops?|members?|men|women|children|"
-            r"residents?|rebels?|jihadists?|gunmen|officers?|servicemen|militiamen|policemen|workers?|"
-            r"protesters?|demonstrators?|combatants?|insurgents?|personnel|others?|farmers?|shepherds?)")
-_QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*"
-_COUNT = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
-_KILL_WORD = re.compile(r"\b(?:killed|kills|dead|died|executed|slain|lost their lives|killing|leaving)\b", re.I)
-_KILLED = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
-                     r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)",
-                     re.I)
-_PASSIVE_KILL = re.compile(r"(?:(?!\b(?:were|was|wounded|injured|while|whereas|but)\b)[^.;:()\d]){0,60}?"
-                           r"\b(?:were|have been|had been)\s+(?:killed|executed|slain)\b", re.I)
-_KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed)\s+{_QUAL}{_NUMBER}\b", re.I)
-ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
-                             r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
-
-
-def _to_int(s: str) -> int:
-    c = cues()
-    s = s.lower().replace(",", "")
-    if s.isdigit():
-        return int(s)
-    if s == "a dozen":
-        return 12
-    return c["number_words"].get(s) or c["vague_counts"].get(s) or 0
-
-
-def fatalities(text: str) -> int:
-    """Reported deaths in a sentence (ACLED takes the lower bound; 'dozens' counts 12).
-    'At least 23 rebel fighters and 14 soldiers were killed' counts 37; people 'wounded' are not counted."""
-    m = _KILL_WORD.search(text)
-    if not m:
-        return 0
-    best = 0
-    for rx in (_KILLED, _KILLING):
-        for k in rx.finditer(text):
-            best = max(best, _to_int(k.group(1)))
-    for k in _COUNT.finditer(text):
-        # "some 14 militiamen of Afghan and Iraqi nationalities were killed": the victims, then a passive
-        if _PASSIVE_KILL.match(text, k.end()):
-            best = max(best, _to_int(k.group(1)))
-    # a coordinated list of victims before a passive "were killed"
-    before = text[:m.start()]
-    if re.search(r"\b(?:were|have been|had been)\s*$", before.rstrip()) or m.group(0).lower() in ("killed", "dead"):
-        clause = re.split(r"[;:]|\b(?:while|but|after|as)\b", before)[-1]
-        listed = [_to_int(c.group(1)) for c in _COUNT.finditer(clause)]
-        if len(listed) > 1 and not re.search(r"\bwounded|injured\b", clause, re.I):
-            best = max(best, sum(listed))
-    return best
 
 
 def cited_sources(sent: Span) -> list[str]:
