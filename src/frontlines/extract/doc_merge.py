@@ -82,6 +82,12 @@ def _same_as_antecedent(dc: DocContext, ante: Event, ev: Event) -> bool:
     return True
 
 
+def take_named_attacker(kept: Event, new: Event) -> None:
+    """'The attack was carried out by CODECO': the retelling that names who did it codes the event."""
+    if kept.actor1.startswith("Unidentified") and new.actor1 and not new.actor1.startswith("Unidentified"):
+        kept.actor1, kept.inter1 = new.actor1, new.inter1
+
+
 def absorb(kept: Event, new: Event) -> None:
     """Same place, same day, same document: one event, every sentence kept as evidence.  A report that
     names the weapon ("an Israeli strike hit X") codes the event better than one that counts its dead
@@ -95,9 +101,7 @@ def absorb(kept: Event, new: Event) -> None:
         # the side that entered, not a change of activity
         for f in ("event_type", "sub_event_type", "actor1", "inter1", "actor2", "inter2", "interaction", "territorial"):
             setattr(kept, f, getattr(new, f))
-    if kept.actor1.startswith("Unidentified") and new.actor1 and not new.actor1.startswith("Unidentified"):
-        # "The attack was carried out by CODECO": the next report names who did it
-        kept.actor1, kept.inter1 = new.actor1, new.inter1
+    take_named_attacker(kept, new)
     for e in new.evidence:
         if all(e.start != k.start for k in kept.evidence):
             kept.evidence.append(e)

@@ -20,7 +20,7 @@ from ..places.gazetteer import Gazetteer
 from ..places.countries import by_name
 from ..places.resolve import km
 from ..records import Event
-from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS
+from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS, take_named_attacker
 
 REGION_CODES = {"ADM1", "ADM2", "ADM3", "RGN", "RGNE", "PCLI", "VAL", "PLN"}
 
@@ -91,8 +91,7 @@ def fold_restatements(events: list[Event], published, undated: set[str] = frozen
         if twin.event_date == published and ev.event_date != published and ev.event_id not in undated:
             twin.event_date, twin.time_precision = ev.event_date, ev.time_precision
             twin.sub_event_type, twin.actor1, twin.inter1 = ev.sub_event_type, ev.actor1, ev.inter1
-        if twin.actor1.startswith("Unidentified") and ev.actor1 and not ev.actor1.startswith("Unidentified"):
-            twin.actor1, twin.inter1 = ev.actor1, ev.inter1  # the retelling that says who did it
+        take_named_attacker(twin, ev)
         for e in ev.evidence:
             if all(e.start != k.start for k in twin.evidence):
                 twin.evidence.append(e)

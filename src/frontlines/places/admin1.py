@@ -66,21 +66,14 @@ def _point(code: str) -> tuple[float | None, float | None]:
 
 @lru_cache(maxsize=1)
 def _index() -> dict[tuple[str, str], str]:
-    """(country code, folded name) -> admin1 code."""
+    """(country code, folded name) -> admin1 code: the division's name as written first, then
+    GeoNames' own ("Kharkivska oblast"), then the outline's."""
     out = {}
-    for code, name in _read_admin1().items():
-        cc = code.split(".")[0]
-        key = _key(name)
-        if key:
-            out.setdefault((cc, key), code)
-    for code, name in _read_admin1_geonames().items():  # GeoNames' own ("Kharkivska oblast")
-        key = _key(name)
-        if key:
-            out.setdefault((code.split(".")[0], key), code)
-    for code, name in _outline_names().items():  # the outlines' own names
-        key = _key(name)
-        if key:
-            out.setdefault((code.split(".")[0], key), code)
+    for names in (_read_admin1(), _read_admin1_geonames(), _outline_names()):
+        for code, name in names.items():
+            key = _key(name)
+            if key:
+                out.setdefault((code.split(".")[0], key), code)
     return out
 
 
