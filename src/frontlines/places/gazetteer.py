@@ -149,6 +149,7 @@ class _Builtin:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._rows: dict[str, Place] = {}
+        self._ids: dict[str, list[str]] = {}  # folded name -> place ids: reports name the same places again
         self._domains: dict[tuple, dict[int, list[str]]] = {}
         self._len: int | None = None
 
@@ -179,7 +180,13 @@ class _Builtin:
         return p
 
     def ids(self, key: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM names WHERE key = ? ORDER BY rowid", (key,))]
+        hit = self._ids.get(key)
+        if hit is None:
+            hit = self._ids[key] = [r[0] for r in self.db.execute("SELECT id FROM names WHERE key = ? ORDER BY rowid",
+                                                                  (key,))]
+            if len(self._ids) > 50_000:
+                self._ids.clear()
+        return list(hit)
 
     def fuzzy_keys(self, countries: tuple[str, ...] | None) -> dict[int, list[str]]:
         """Folded names by length: of ``countries``, or (None) of the default fuzzy domain."""
@@ -430,13 +437,16 @@ def _data(name: str):
 BUILTIN_FILES = ("cities500.txt.gz", "admin1CodesASCII.txt", "admin1_english.tsv", "syria_curated.tsv")
 
 
+@lru_cache(maxsize=1)
 def _read_admin1_geonames() -> dict[str, str]:
     f = _data("admin1CodesASCII.txt")
     return parse_admin1(f.read_text(encoding="utf-8").splitlines()) if f.is_file() else {}
 
 
+@lru_cache(maxsize=1)
 def _read_admin1() -> dict[str, str]:
-    """Admin1 code -> the division's name as written ("UA.07" -> "Kharkiv"; see admin1_names)."""
+    """Admin1 code -> the division's name as written ("UA.07" -> "Kharkiv"; see admin1_names).
+    Read once per process (every division a report names asks for it); callers do not mutate it."""
     return english(_read_admin1_geonames())
 
 

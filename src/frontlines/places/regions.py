@@ -37,31 +37,22 @@ def _outlines() -> dict[str, list[list[tuple[float, float]]]]:
     return out
 
 
-def _inside(x: float, y: float, ring: list[tuple[float, float]]) -> bool:
-    """Even-odd rule: does a ray from (x, y) cross the ring an odd number of times."""
-    inside = False
-    j = len(ring) - 1
-    for i in range(len(ring)):
-        xi, yi = ring[i]
-        xj, yj = ring[j]
-        if (yi > y) != (yj > y) and x < (xj - xi) * (y - yi) / (yj - yi) + xi:
-            inside = not inside
-        j = i
-    return inside
-
-
+@lru_cache(maxsize=1024)
 def region_point(admin1: str, direction: str) -> tuple[float, float] | None:
-    """(lat, lon) in the ``direction`` part of the governorate, inside its outline; None if unknown."""
+    """(lat, lon) in the ``direction`` part of the governorate, inside its outline; None if unknown.
+    Found once per (governorate, direction): every report of "northern Hama" asks for the same point."""
     rings = _outlines().get(admin1)
     if not rings or direction not in DIRECTIONS:
         return None
+    from shapely.geometry import Point, Polygon  # only when a directional region is placed
     ring = max(rings, key=len)
+    outline = Polygon(ring)
     xs, ys = [p[0] for p in ring], [p[1] for p in ring]
     fx, fy = DIRECTIONS[direction]
     x, y = min(xs) + fx * (max(xs) - min(xs)), min(ys) + fy * (max(ys) - min(ys))
     cx, cy = sum(xs) / len(xs), sum(ys) / len(ys)
     for step in range(11):  # walk towards the middle until the point is inside the outline
         px, py = x + (cx - x) * step / 10, y + (cy - y) * step / 10
-        if _inside(px, py, ring):
+        if outline.contains(Point(px, py)):
             return round(py, 4), round(px, 4)
     return None
