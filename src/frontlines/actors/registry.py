@@ -100,6 +100,25 @@ class Registry:
             for form in self.surface_forms(a):
                 self._forms.setdefault(fold(form), a.id)
         self._keys = list(self._forms)
+        # names looked up again and again (every actor phrase of every article): indexed or memoised once
+        self._fuzzy: dict[str, tuple[str | None, float]] = {}  # folded name -> best fuzzy match (a memo)
+        self._by_descriptor: dict[str, list[str]] = {}  # folded phrase -> the actors it describes (a memo)
+        self._demonyms: dict[str, str] = {}
+        for a in self.actors.values():
+            if a.demonym:
+                self._demonyms.setdefault(a.demonym.lower(), a.id)
+        states: dict[str, list[Actor]] = {}
+        for a in self.actors.values():
+            if a.type == "state force":
+                states.setdefault(a.country.lower(), []).append(a)
+        # a country's national forces (the one with a demonym) before its police, units and regional forces
+        self._national = {c: sorted(v, key=lambda a: a.demonym is None)[0].id for c, v in states.items()}
+        self._strongholds = [(a.id, a.country.lower(), {fold(x) for x in d.admin1}, d)
+                             for a in self.actors.values() for d in a.dominant_in]
+        self._incoming: dict[str, list[tuple[str, Relation]]] = {}  # target -> (source, relation), in load order
+        for a in self.actors.values():
+            for r in a.relations:
+                self._incoming.setdefault(r.target, []).append((a.id, r))
         # folded once: by_descriptor runs for every descriptive noun phrase of every article
         self._descriptors = [(a.id, [fold(d) for d in a.descriptors]) for a in self.actors.values() if a.descriptors]
 
@@ -153,14 +172,21 @@ class Registry:
             return self._forms[key], 100.0
         if len(key) < 6:  # short acronyms and words must match exactly
             return None, 0.0
-        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-        if hit:
-            return self._forms[hit[0]], float(hit[1])
-        return None, 0.0
+        if key not in self._fuzzy:
+            if len(self._fuzzy) >= 65536:  # bounded: a long batch meets many one-off names
+                self._fuzzy.clear()
+            hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+            self._fuzzy[key] = (self._forms[hit[0]], float(hit[1])) if hit else (None, 0.0)
+        return self._fuzzy[key]
 
     def by_descriptor(self, phrase: str) -> list[str]:
         p = fold(phrase)
-        return [aid for aid, ds in self._descriptors if any(d == p or d in p for d in ds)]
+        hit = self._by_descriptor.get(p)
+        if hit is None:
+            if len(self._by_descriptor) >= 65536:
+                self._by_descriptor.clear()
+            hit = self._by_descriptor[p] = [aid for aid, ds in self._descriptors if any(d == p or d in p for d in ds)]
+        return list(hit)
 
     # ---- relations -----------------------------------------------------------------------
     @staticmethod
@@ -175,30 +201,28 @@ class Registry:
         """The one armed group that is the insurgency in ``admin1`` of ``country`` on ``on`` (the
         registry's ``dominant_in``), or None where none or several are."""
         c, a1 = country.lower(), fold(admin1)
-        hits = [a.id for a in self.actors.values() if a.country.lower() == c and any(
-            a1 in {fold(x) for x in d.admin1} and (on is None or ((d.start is None or d.start <= on)
-                                                                   and (d.end is None or on <= d.end)))
-            for d in a.dominant_in)]
-        return hits[0] if len(hits) == 1 else None
+        hits = [aid for aid, country_, places, d in self._strongholds if country_ == c and a1 in places
+                and (on is None or ((d.start is None or d.start <= on) and (d.end is None or on <= d.end)))]
+        return hits[0] if len(set(hits)) == 1 else None
+
+    def related_to(self, target_id: str, kind: str, on: date | None = None) -> list[str]:
+        """The actors with a ``kind`` relation to ``target_id`` on ``on`` (each once, in load order)."""
+        out: list[str] = []
+        for source, r in self._incoming.get(target_id, ()):
+            if r.type == kind and self._active(r, on) and source not in out:
+                out.append(source)
+        return out
 
     def backed_by(self, sponsor_id: str, on: date | None = None) -> list[str]:
-        return [a.id for a in self.actors.values()
-                if any(r.target == sponsor_id for r in self.relations(a.id, on, "backed_by"))]
+        return self.related_to(sponsor_id, "backed_by", on)
 
     def members(self, coalition_id: str, on: date | None = None) -> list[str]:
-        return [a.id for a in self.actors.values()
-                if any(r.target == coalition_id for r in self.relations(a.id, on, "member_of"))]
+        return self.related_to(coalition_id, "member_of", on)
 
     def by_demonym(self, word: str) -> str | None:
         w = word.lower().strip()
-        for a in self.actors.values():
-            if a.demonym and a.demonym.lower() == w:
-                return a.id
-        # a country name used attributively ("Turkey-backed"): its national forces (the one
-        # with a demonym) before its police, units and regional forces
-        states = sorted((a for a in self.actors.values() if a.type == "state force" and a.country.lower() == w),
-                        key=lambda a: a.demonym is None)
-        return states[0].id if states else None
+        # else a country name used attributively ("Turkey-backed"): its national forces
+        return self._demonyms.get(w) or self._national.get(w)
 
     def actors_of_country(self, country: str) -> list[str]:
         """Ids of the actors whose ``country`` is ``country`` (case-insensitive), in load order."""

@@ -320,8 +320,7 @@ class ActorResolver:
         """The side an actor was fighting in this article: the most recently named actor (before
         ``pos``, else after it) that the registry has it fighting, else one it is not allied with."""
         reg = self.registry
-        foes = {r.target for r in reg.relations(actor_id, on, "fighting")} | \
-            {a.id for a in reg.actors.values() if any(r.target == actor_id for r in reg.relations(a.id, on, "fighting"))}
+        foes = {r.target for r in reg.relations(actor_id, on, "fighting")} | set(reg.related_to(actor_id, "fighting", on))
         armed = {1, 2, 3, 4, 8}
         before = [a for i, a in reversed(state.mentions) if i < pos and a != actor_id]
         after = [a for i, a in state.mentions if i >= pos and a != actor_id]
