@@ -11,6 +11,7 @@ import re
 from ..records import ControlStatement, Evidence
 from .context import DocContext, Resources, SentenceContext
 from .event_places import resolve
+from .doc_index import sent_ents
 
 STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)(?:\s+the)?\s*$",
                         re.I)
@@ -21,7 +22,7 @@ def control_statements(res: Resources, dc: DocContext, s: SentenceContext) -> No
     sent, when, document, out = s.sent, s.when, dc.document, dc.out
     if when is None:
         return
-    for ent in sent.ents:
+    for ent in sent_ents(sent):
         if ent.label_ != "ACTOR":
             continue
         before = sent.doc[max(sent.start, ent.start - 8):ent.start].text

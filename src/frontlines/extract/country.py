@@ -35,8 +35,11 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
     # each token's text and case read once (slicing the Doc for every token and width was a quarter
     # of the extraction); a name starts with a capital, and may go on through "of" and "the"
     size = len(sdoc)
-    cap = [t.text[:1].isupper() for t in sdoc]
-    part = [c or t.lower_ in ("of", "the") for c, t in zip(cap, sdoc)]
+    cap, part = [], []
+    for t in sdoc:
+        c = t.text[:1].isupper()
+        cap.append(c)
+        part.append(c or t.lower_ in ("of", "the"))
     i = 0
     while i < size:  # country names ("Sudan", "South Sudan", "Ukraine's") and demonyms, in any token
         if not cap[i]:

@@ -15,6 +15,7 @@ from spacy.tokens import Span, Token
 from ..names import fold
 from ..places.countries import by_demonym, by_name
 from .context import Resources
+from .doc_index import ent_of
 
 
 @dataclass
@@ -85,7 +86,9 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
         if tok.ent_type_ == "PLACE":
             span = sent.doc[tok.i:tok.i + 1]
         else:
-            ent = next((e for e in sent.ents if e.start <= tok.i < e.end), None)
+            ent = ent_of(tok)
+            if ent is not None and (ent.start < sent.start or ent.end > sent.end):
+                ent = None  # an entity across the sentence's edge is not the sentence's
             if ent is not None and ent.label_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
                 span = ent
             else:

@@ -12,6 +12,7 @@ import re
 from .context import DocContext, SentenceContext
 from .grammar import Clause
 from .timex import When, anaphoric_when, find_when
+from .doc_index import sent_ents
 
 EARLIER = re.compile(r"^\s*(earlier|previously|before that|prior to that)\b", re.I)
 
@@ -41,7 +42,7 @@ def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
     event's own words — the event noun's phrase or the verb's clause — dates it."""
     if s.when is None or not s.when.explicit:
         return s.when
-    dates = [e for e in s.sent.ents if e.label_ == "DATE"]
+    dates = [e for e in sent_ents(s.sent) if e.label_ == "DATE"]
     trig = cl.trigger.token
     toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
     if not dates or not toks:

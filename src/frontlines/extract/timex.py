@@ -100,8 +100,10 @@ def anaphoric_when(text: str, last: When | None) -> When | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def find_when(text: str, published: date | None) -> When | None:
-    """The most specific date expression in ``text`` (a sentence), a leading dateline aside."""
+    """The most specific date expression in ``text`` (a sentence), a leading dateline aside.
+    Memoised: a clause is often its whole sentence, read again for its own date."""
     text = DATELINE_PREFIX.sub("", text)
     text = _SINCE.sub(lambda m: " " * len(m.group(0)), text)
     lead = _LEADING.match(text)
