@@ -40,7 +40,10 @@ def _hashes(sh: set[str]) -> np.ndarray:
 
 def signature(text: str) -> bytes | None:
     """The MinHash signature of an article (None when it has no 5-word shingle)."""
-    sh = shingles(text)
+    return _signature(shingles(text))
+
+
+def _signature(sh: set[str]) -> bytes | None:
     if not sh:
         return None
     hv = _hashes(sh)
@@ -87,8 +90,8 @@ def shingle_hashes(sh: set[str]) -> np.ndarray:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    sh = shingles(text)
-    sig = signature(text) if sh else None
+    sh = shingles(text)  # once, for the signature and the hashes
+    sig = _signature(sh)
     return Fingerprint(sig, bands(sig) if sig is not None else [], shingle_hashes(sh))
 
 
