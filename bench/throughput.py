@@ -1,9 +1,9 @@
 """Throughput of the whole ingest (read, decode, store, extract, write events) against bare spaCy.
 
-    python bench/throughput.py [N]      (N pages of each kind, default 300)
+    python bench/throughput.py [N] [ROUNDS]      (N pages of each kind, default 150; 3 rounds)
 
-Builds N text pages (from the example .txt/.md reports) and N HTML pages (from the example .html
-report), varying their numbers so that no two are byte-identical, and for each kind measures:
+Builds N text pages and N HTML pages from the example reports' paragraphs (``make_corpus``: distinct
+articles, one in twenty a repost) and for each kind measures:
   1. bare spaCy: the same model's ``nlp.pipe`` over the article texts, in one process and in two
      forked processes (each piping half), nothing else;
   2. frontlines end to end: ``batch.ingest_paths`` into a new SQLite store with ``workers=1`` (one
@@ -32,18 +32,53 @@ os.environ.setdefault("FRONTLINES_WORKER_NICE", "0")  # as bare spaCy runs: thro
 KINDS = {"text": (".txt", ".md"), "html": (".html",)}
 
 
-def make_corpus(n: int, dest: Path, suffixes=(".txt", ".md", ".html")) -> list[Path]:
-    sources = [p for p in sorted((ROOT / "examples" / "reports").iterdir()) if p.suffix in suffixes]
+def make_corpus(n: int, dest: Path, suffixes=(".txt", ".md", ".html"), seed: int = 7) -> list[Path]:
+    """``n`` distinct pages of the given kinds made of the example reports' sentences.
+
+    Each page takes the headline of one report and a sample of sentences from all of them, in
+    paragraphs of one to four (numbers varied), so that pages are different articles, as in a real feed, and one page in twenty is a
+    repost of an earlier one (the store's repost check does real work).  Pages that were all copies
+    of a few reports with their numbers changed would be one cluster of reposts, and the store would
+    compare each page with every earlier one: a quadratic cost no real corpus has.  HTML pages keep
+    the example page's template (navigation, sidebar, comments) around their own article."""
+    import random
+
+    from frontlines.ingest import IngestError, ingest_path
+
+    reports = sorted((ROOT / "examples" / "reports").iterdir())
+    html_page = next(p for p in reports if p.suffix == ".html").read_text(encoding="utf-8")
+    titles = [d.meta.title for p in reports for d in ingest_path(p) if not isinstance(d, IngestError) and d.meta.title]
+    pool = [d.article for p in reports for d in ingest_path(p) if not isinstance(d, IngestError)]
+    sentences = sorted({x for q in pool for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", q) if len(x.split()) >= 5})
+    rng = random.Random(seed)
     dest.mkdir(parents=True, exist_ok=True)
-    out = []
+    out: list[Path] = []
     for i in range(n):
-        src = sources[i % len(sources)]
-        text = src.read_text(encoding="utf-8")
-        # vary numbers so pages are not byte-identical (the store would refuse duplicates)
-        text = re.sub(r"\b(\d{1,2})\b", lambda m: str((int(m.group(1)) + i) % 28 + 1), text)
-        p = dest / f"{src.stem}-{i:05d}{src.suffix}"
-        p.write_text(text + f"\n\n<!-- {i} -->\n" if src.suffix == ".html" else text + f"\n\nRef {i}.\n",
-                     encoding="utf-8")
+        suffix = suffixes[i % len(suffixes)]
+        p = dest / f"page-{i:05d}{suffix}"
+        if i >= 20 and i % 20 == 0:  # a repost of an earlier page of the same kind, with a line of its own
+            src = out[rng.randrange(len(out))]
+            p = dest / f"page-{i:05d}{src.suffix}"
+            text = src.read_text(encoding="utf-8")
+            p.write_text(text + (f"\n<!-- repost {i} -->\n" if src.suffix == ".html" else f"\n\nReposted ({i}).\n"),
+                         encoding="utf-8")
+            out.append(p)
+            continue
+        drawn = [re.sub(r"\b(\d{1,2})\b", lambda m: str((int(m.group(1)) + i) % 28 + 1), q)
+                 for q in rng.sample(sentences, min(len(sentences), rng.randint(12, 18)))]
+        paras, k = [], 0
+        while k < len(drawn):  # paragraphs of one to four sentences
+            step = rng.randint(1, 4)
+            paras.append(" ".join(drawn[k:k + step]))
+            k += step
+        title = titles[i % len(titles)]
+        if suffix == ".html":
+            head, rest = html_page.split('<div class="entry-content">', 1)
+            tail = rest[rest.index("</div>"):]
+            body = "\n".join(f"    <p>{q}</p>" for q in paras)
+            p.write_text(f'{head}<div class="entry-content">\n{body}\n  {tail}', encoding="utf-8")
+        else:
+            p.write_text(f"{title}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
         out.append(p)
     return out
 
@@ -94,7 +129,9 @@ def bare_spacy(nlp, texts: list[str], processes: int) -> float:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 150
+    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    import statistics
     from datetime import date
 
     import spacy
@@ -110,35 +147,45 @@ def main() -> None:
     t0 = time.perf_counter()
     pipeline = Pipeline()
     print(f"pipeline load: {time.perf_counter() - t0:.1f} s (once; not in the times below); "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; {repeats} rounds")
     bare = spacy.load(MODEL)
+    med = statistics.median
     with tempfile.TemporaryDirectory() as tmp:
         for kind, suffixes in KINDS.items():
             folder = Path(tmp) / kind
             paths = make_corpus(n, folder, suffixes)
             texts = [d.article for p in paths for d in ingest_path(p, date(2019, 6, 1)) if not isinstance(d, IngestError)]
-            row = {}
-            for procs in (1, 2):
-                row[f"bare{procs}"] = timed(lambda: bare_spacy(bare, texts, procs))
-                store = Store(str(Path(tmp) / f"{kind}-{procs}.db"))
-                out = {}
-                row[f"e2e{procs}"] = timed(lambda: out.update(r=ingest_paths(
-                    [folder], store, lambda: pipeline, published=date(2019, 6, 1), console=quiet, workers=procs)))
-                report = out["r"]
-                assert len(report.stored) == len(texts) and report.n_failed == 0, (len(report.stored), report.failed[:3])
-                row[f"events{procs}"] = store.count("events")
-            assert row["events1"] == row["events2"], row
+            runs: dict[str, list] = {}
+            events = set()
+            for rnd in range(repeats):  # each pair measured back to back, so both see the machine alike
+                for procs in (1, 2):
+                    runs.setdefault(f"bare{procs}", []).append(timed(lambda: bare_spacy(bare, texts, procs)))
+                    store = Store(str(Path(tmp) / f"{kind}-{procs}-{rnd}.db"))
+                    out = {}
+                    runs.setdefault(f"e2e{procs}", []).append(timed(lambda: out.update(r=ingest_paths(
+                        [folder], store, lambda: pipeline, published=date(2019, 6, 1), console=quiet, workers=procs))))
+                    report = out["r"]
+                    assert len(report.stored) == len(texts) and report.n_failed == 0, (len(report.stored), report.failed[:3])
+                    events.add(store.count("events"))
+            assert len(events) == 1, events  # one process and two workers give the same events
             k = len(texts)
-            print(f"{kind:>4}: {k} pages, {row['events1']} events")
+            print(f"{kind:>4}: {k} pages, {events.pop()} events (medians of {repeats} rounds; ratio range in brackets)")
             for procs in (1, 2):
-                (bw, bp, bc), (ew, ep, ec) = row[f"bare{procs}"], row[f"e2e{procs}"]
+                bare_runs, e2e_runs = runs[f"bare{procs}"], runs[f"e2e{procs}"]
+                ratios = [e[0] / b[0] for b, e in zip(bare_runs, e2e_runs)]
+                bw, ew = med(b[0] for b in bare_runs), med(e[0] for e in e2e_runs)
                 print(f"      {procs} process(es): bare spaCy {k / bw:6.1f} articles/s, frontlines end to end "
-                      f"{k / ew:6.1f} articles/s (x{ew / bw:.2f} bare spaCy's time); CPU s: bare {bp + bc:.1f}, "
-                      f"frontlines {ep:.1f} here + {ec:.1f} in workers")
-            (w1, p1, c1), (w2, p2, c2) = row["e2e1"], row["e2e2"]
-            free = (p2 + c2) / 2  # two idle cores, shared by the writer and the workers
-            print(f"      2 workers / 1 process: x{w1 / w2:.2f} end to end (bare spaCy x{row['bare1'][0] / row['bare2'][0]:.2f}); "
-                  f"on 2 free cores x{(p1 + c1) / free:.2f} (serial share {p2 / (p2 + c2):.1%} of the CPU)", flush=True)
+                      f"{k / ew:6.1f} articles/s (x{med(ratios):.2f} bare spaCy's time [{min(ratios):.2f}-{max(ratios):.2f}]); "
+                      f"CPU s: bare {med(b[1] + b[2] for b in bare_runs):.1f}, frontlines "
+                      f"{med(e[1] for e in e2e_runs):.1f} here + {med(e[2] for e in e2e_runs):.1f} in workers")
+            speed = [a[0] / b[0] for a, b in zip(runs["e2e1"], runs["e2e2"])]
+            bare_speed = [a[0] / b[0] for a, b in zip(runs["bare1"], runs["bare2"])]
+            p2 = med(e[1] for e in runs["e2e2"])
+            c2 = med(e[2] for e in runs["e2e2"])
+            one = med(e[1] + e[2] for e in runs["e2e1"])
+            print(f"      2 workers / 1 process: x{med(speed):.2f} end to end [{min(speed):.2f}-{max(speed):.2f}] "
+                  f"(bare spaCy x{med(bare_speed):.2f}); on 2 free cores x{one / ((p2 + c2) / 2):.2f} "
+                  f"(serial share {p2 / (p2 + c2):.1%} of the CPU)", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"peak RSS: {rss_mb():.0f} MB")
 
