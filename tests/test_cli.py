@@ -213,3 +213,17 @@ def test_help_and_read_commands_do_not_load_spacy(db):
         r = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stderr
         assert r.stdout.splitlines()[-1] == "False", args
+
+
+def test_python_dash_m_runs_the_same_commands(db):
+    import subprocess
+    import sys
+    r = subprocess.run([sys.executable, "-m", "frontlines", "events", "--db", db, "--format", "jsonl"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    direct = subprocess.run([sys.executable, "-m", "frontlines.cli", "events", "--db", db, "--format", "jsonl"],
+                            capture_output=True, text=True, timeout=120)
+    assert r.stdout == direct.stdout and r.stdout.count("\n") >= 1
+    bad = subprocess.run([sys.executable, "-m", "frontlines", "no-such-command"], capture_output=True, text=True,
+                         timeout=60)
+    assert bad.returncode != 0 and "no-such-command" in bad.stderr
