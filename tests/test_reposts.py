@@ -85,3 +85,26 @@ def test_old_stores_get_signatures_once(tmp_path):
     assert store.reposts() == []
     assert store.index_missing_signatures() == 2 and store.index_missing_signatures() == 0
     assert store.reposts() == [("a", "b", 1.0)]
+
+
+def test_a_band_that_many_pages_share_does_not_make_them_all_candidates(tmp_path):
+    """Forty pages share one band key (the same boilerplate line); a copy shares two keys with its
+    original, and one page shares a key nobody else has: those two are checked, the forty are not."""
+    from sqlalchemy import insert
+
+    from frontlines.store.models import BandRow
+    from frontlines.store.writes import COMMON_BAND, _candidates
+
+    store = Store(str(tmp_path / "b.db"))
+    ids = [f"page{i:02d}" for i in range(42)]
+    store.add_documents([_doc(i, f"short note {i}") for i in ids])  # too short for bands of their own
+    rows = [{"band": 1, "doc_id": i} for i in ids[:40]]  # the boilerplate band
+    rows += [{"band": 100 + k, "doc_id": i} for k, i in enumerate(ids)]  # a band of each page's own
+    rows += [{"band": 2, "doc_id": "page40"}, {"band": 3, "doc_id": "page40"},  # the copy: two shared keys
+             {"band": 4, "doc_id": "page41"}]  # one key only this page has
+    with store.session() as s:
+        s.execute(insert(BandRow), rows)
+        assert 40 >= COMMON_BAND
+        assert _candidates(s, "new", [1, 2, 3, 4, 5]) == ["page40", "page41"]
+        assert _candidates(s, "new", [1, 5]) == []
+        assert _candidates(s, "new", [1, 100, 5]) == ["page00"]  # one boilerplate key and one rare one of page00

@@ -2,11 +2,12 @@
 
 Each article's 5-word shingles are hashed (stable across processes: blake2b, not ``hash``)
 and summarised by ``NUM_PERM`` MinHash values; ``BANDS`` bands of ``ROWS`` values each are
-hashed into band keys that the store indexes.  Two articles sharing a band key are candidates,
-and a candidate is a repost only when the exact shingle containment
+hashed into band keys that the store indexes.  Two articles sharing two band keys, or one key
+that few articles share (a boilerplate line shared by hundreds of pages is no sign of a copy:
+store/writes.py ``_candidates``), are candidates, and a candidate is a repost only when the exact shingle containment
 (|A ∩ B| / min(|A|, |B|)) reaches the same threshold as the pairwise check it replaces.
 With 64 bands of 2 rows, an article pair with Jaccard similarity 0.3 is a candidate with
-probability 0.998, one with 0.02 (unrelated news) with 0.025.  The same scheme as datasketch's
+probability 0.998 (0.98 for two keys), one with 0.02 (unrelated news) with 0.025.  The same scheme as datasketch's
 ``MinHash`` (universal hashing modulo the Mersenne prime 2^61-1), in a few lines of numpy so the
 signature is a plain byte string the store can keep.
 """

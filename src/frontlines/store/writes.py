@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from typing import Iterable
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..records import Document, Event, Place, Proposal
@@ -21,6 +21,30 @@ from .models import (BandRow, ControlStatementRow, DocumentRow, EventRow, Failur
                      RepostRow, ReviewRow, SignatureRow, StateRow, UnresolvedRow, _now)
 
 SHINGLE_CACHE = 8192  # articles whose shingle hashes are kept to check later pages against them
+
+
+# a band key this many documents share is boilerplate (a site's footer, a wire template), not a sign of a repost
+COMMON_BAND = 32
+
+
+def _candidates(s: Session, doc_id: str, band_keys: list[int]) -> list[str]:
+    """The stored documents worth checking as originals of ``doc_id``: those sharing two of its band
+    keys, or one that few documents share; each once, earliest indexed first (the pairwise check's
+    order).  A band that hundreds of pages share (the same boilerplate sentence) would otherwise make
+    every one of them a candidate of every new page, and the check grew with the store; a real copy
+    shares many bands (at Jaccard similarity 0.3, two or more with probability 0.98)."""
+    rows = s.execute(select(BandRow.id, BandRow.band, BandRow.doc_id)
+                     .where(BandRow.band.in_(band_keys), BandRow.doc_id != doc_id)).all()
+    size: dict[int, int] = {}
+    for _, band, _ in rows:
+        size[band] = size.get(band, 0) + 1
+    seen: dict[str, list] = {}  # doc -> [first row id, bands shared, shares a rare one]
+    for rid, band, doc in rows:
+        e = seen.setdefault(doc, [rid, 0, False])
+        e[0] = min(e[0], rid)
+        e[1] += 1
+        e[2] = e[2] or size[band] < COMMON_BAND
+    return [doc for doc, (_, n, rare) in sorted(seen.items(), key=lambda kv: kv[1][0]) if n >= 2 or rare]
 
 
 def extraction_rows(doc_id: str, ex, notes: Iterable[str] = ()) -> dict:
@@ -114,9 +138,7 @@ class Writes:
         s.execute(insert(SignatureRow), [{"doc_id": doc_id, "sig": fp.sig}])
         if fp.sig is None:
             return []
-        # each candidate once (a copy shares every band), earliest indexed first: the pairwise check's order
-        cands = list(s.scalars(select(BandRow.doc_id).where(BandRow.band.in_(fp.bands), BandRow.doc_id != doc_id)
-                               .group_by(BandRow.doc_id).order_by(func.min(BandRow.id))))
+        cands = _candidates(s, doc_id, fp.bands)
         cache = self._shingles()
         out = []
         for cand in cands:
