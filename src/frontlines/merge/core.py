@@ -102,9 +102,11 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
     links: list[dict] = []
     regional: list[Event] = []
     # Indexes over `kept`, so a match is looked up, not scanned for: only events at the same place
-    # (or, for region-level reports, in the same admin1 or of the same name) within 31 days of each
-    # other can merge, so each index is keyed by that and a 32-day bucket of the date, and a lookup
-    # reads three buckets.  Among the candidates the earliest kept wins, as in a scan of `kept`.
+    # with the same first actor (or, for region-level reports, in the same admin1 or of the same name)
+    # within 31 days of each other can merge, so each index is keyed by that and a 32-day bucket of
+    # the date, and a lookup reads three buckets.  Among the candidates the earliest kept wins, as in
+    # a scan of `kept`.  (Keyed by place alone, a busy front's place gathered every actor's events and
+    # each new one was compared with all of them: the merge grew faster than the corpus.)
     pos: dict[int, int] = {}
     by_place: dict[tuple, list[Event]] = defaultdict(list)
     by_admin1: dict[tuple, list[Event]] = defaultdict(list)
@@ -112,7 +114,7 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
 
     def keys(ev: Event) -> list[tuple[dict, tuple]]:
         b = _bucket(ev)
-        out = [(by_place, (_place_key(ev), b)), (by_name, (fold(ev.location), b))]
+        out = [(by_place, ((_place_key(ev), ev.actor1), b)), (by_name, (fold(ev.location), b))]
         if ev.admin1:
             out.append((by_admin1, (ev.admin1, b)))
         return out
@@ -145,7 +147,7 @@ def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()
             regional.append(e)
             continue
         match = None
-        for k in near(by_place, _place_key(e), e):
+        for k in near(by_place, (_place_key(e), e.actor1), e):
             if k.evidence[0].doc_id == e.evidence[0].doc_id and not any(
                     ev.doc_id != e.evidence[0].doc_id for ev in k.evidence):
                 continue  # within one page, extraction already merged same place and day
