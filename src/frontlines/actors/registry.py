@@ -16,6 +16,7 @@ from typing import Iterable
 import yaml
 from rapidfuzz import fuzz, process
 
+from ..memo import Memo
 from ..names import fold
 from ..records import Actor, FormerName, Relation, Stronghold
 from .generic import generic_by_id
@@ -101,24 +102,22 @@ class Registry:
                 self._forms.setdefault(fold(form), a.id)
         self._keys = list(self._forms)
         # names looked up again and again (every actor phrase of every article): indexed or memoised once
-        self._fuzzy: dict[str, tuple[str | None, float]] = {}  # folded name -> best fuzzy match (a memo)
-        self._by_descriptor: dict[str, list[str]] = {}  # folded phrase -> the actors it describes (a memo)
+        self._fuzzy = Memo(65536)  # folded name -> best fuzzy match
+        self._by_descriptor = Memo(65536)  # folded phrase -> the actors it describes
         self._demonyms: dict[str, str] = {}
+        states: dict[str, list[Actor]] = {}
+        self._incoming: dict[str, list[tuple[str, Relation]]] = {}  # target -> (source, relation), in load order
         for a in self.actors.values():
             if a.demonym:
                 self._demonyms.setdefault(a.demonym.lower(), a.id)
-        states: dict[str, list[Actor]] = {}
-        for a in self.actors.values():
             if a.type == "state force":
                 states.setdefault(a.country.lower(), []).append(a)
+            for r in a.relations:
+                self._incoming.setdefault(r.target, []).append((a.id, r))
         # a country's national forces (the one with a demonym) before its police, units and regional forces
         self._national = {c: sorted(v, key=lambda a: a.demonym is None)[0].id for c, v in states.items()}
         self._strongholds = [(a.id, a.country.lower(), {fold(x) for x in d.admin1}, d)
                              for a in self.actors.values() for d in a.dominant_in]
-        self._incoming: dict[str, list[tuple[str, Relation]]] = {}  # target -> (source, relation), in load order
-        for a in self.actors.values():
-            for r in a.relations:
-                self._incoming.setdefault(r.target, []).append((a.id, r))
         # folded once: by_descriptor runs for every descriptive noun phrase of every article
         self._descriptors = [(a.id, [fold(d) for d in a.descriptors]) for a in self.actors.values() if a.descriptors]
 
@@ -172,21 +171,16 @@ class Registry:
             return self._forms[key], 100.0
         if len(key) < 6:  # short acronyms and words must match exactly
             return None, 0.0
-        if key not in self._fuzzy:
-            if len(self._fuzzy) >= 65536:  # bounded: a long batch meets many one-off names
-                self._fuzzy.clear()
-            hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
-            self._fuzzy[key] = (self._forms[hit[0]], float(hit[1])) if hit else (None, 0.0)
-        return self._fuzzy[key]
+        return self._fuzzy.get_or(key, lambda: self._fuzzy_match(key))
+
+    def _fuzzy_match(self, key: str) -> tuple[str | None, float]:
+        hit = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD)
+        return (self._forms[hit[0]], float(hit[1])) if hit else (None, 0.0)
 
     def by_descriptor(self, phrase: str) -> list[str]:
         p = fold(phrase)
-        hit = self._by_descriptor.get(p)
-        if hit is None:
-            if len(self._by_descriptor) >= 65536:
-                self._by_descriptor.clear()
-            hit = self._by_descriptor[p] = [aid for aid, ds in self._descriptors if any(d == p or d in p for d in ds)]
-        return list(hit)
+        return list(self._by_descriptor.get_or(
+            p, lambda: [aid for aid, ds in self._descriptors if any(d == p or d in p for d in ds)]))
 
     # ---- relations -----------------------------------------------------------------------
     @staticmethod

@@ -30,6 +30,7 @@ from typing import Iterable, Iterator, Mapping
 from rapidfuzz import fuzz, process
 
 from .. import names as _names_module
+from ..memo import Memo
 from ..names import fold
 from ..records import Place
 from .admin1_names import english, renaming
@@ -149,7 +150,7 @@ class _Builtin:
         self._conn: sqlite3.Connection | None = None
         self._pid = 0
         self._rows: dict[str, Place] = {}
-        self._ids: dict[str, list[str]] = {}  # folded name -> place ids: reports name the same places again
+        self._ids = Memo(50_000)  # folded name -> place ids: reports name the same places again
         self._domains: dict[tuple, dict[int, list[str]]] = {}
         self._len: int | None = None
 
@@ -180,13 +181,8 @@ class _Builtin:
         return p
 
     def ids(self, key: str) -> list[str]:
-        hit = self._ids.get(key)
-        if hit is None:
-            hit = self._ids[key] = [r[0] for r in self.db.execute("SELECT id FROM names WHERE key = ? ORDER BY rowid",
-                                                                  (key,))]
-            if len(self._ids) > 50_000:
-                self._ids.clear()
-        return list(hit)
+        return list(self._ids.get_or(key, lambda: [r[0] for r in self.db.execute(
+            "SELECT id FROM names WHERE key = ? ORDER BY rowid", (key,))]))
 
     def fuzzy_keys(self, countries: tuple[str, ...] | None) -> dict[int, list[str]]:
         """Folded names by length: of ``countries``, or (None) of the default fuzzy domain."""
