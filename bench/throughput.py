@@ -36,8 +36,8 @@ def make_corpus(n: int, dest: Path, suffixes=(".txt", ".md", ".html"), seed: int
     """``n`` distinct pages of the given kinds made of the example reports' sentences.
 
     Each page takes the headline of one report and a sample of sentences from all of them, in
-    paragraphs of one to four (numbers varied), so that pages are different articles, as in a real feed, and one page in twenty is a
-    repost of an earlier one (the store's repost check does real work).  Pages that were all copies
+    paragraphs of one to four (numbers varied), so that pages are different articles, as in a real
+    feed, and one page in twenty is a repost of an earlier one (the store's repost check does real work).  Pages that were all copies
     of a few reports with their numbers changed would be one cluster of reposts, and the store would
     compare each page with every earlier one: a quadratic cost no real corpus has.  HTML pages keep
     the example page's template (navigation, sidebar, comments) around their own article."""
@@ -47,9 +47,11 @@ def make_corpus(n: int, dest: Path, suffixes=(".txt", ".md", ".html"), seed: int
 
     reports = sorted((ROOT / "examples" / "reports").iterdir())
     html_page = next(p for p in reports if p.suffix == ".html").read_text(encoding="utf-8")
-    titles = [d.meta.title for p in reports for d in ingest_path(p) if not isinstance(d, IngestError) and d.meta.title]
-    pool = [d.article for p in reports for d in ingest_path(p) if not isinstance(d, IngestError)]
-    sentences = sorted({x for q in pool for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", q) if len(x.split()) >= 5})
+    docs = [d for p in reports for d in ingest_path(p) if not isinstance(d, IngestError)]
+    titles = [d.meta.title for d in docs if d.meta.title]
+    sentences = sorted({x for d in docs for x in re.split(r"(?<=[.!?])\s+(?=[A-Z])", d.article) if len(x.split()) >= 5})
+    head, rest = html_page.split('<div class="entry-content">', 1)
+    tail = rest[rest.index("</div>"):]  # the template around the article's paragraphs
     rng = random.Random(seed)
     dest.mkdir(parents=True, exist_ok=True)
     out: list[Path] = []
@@ -73,8 +75,6 @@ def make_corpus(n: int, dest: Path, suffixes=(".txt", ".md", ".html"), seed: int
             k += step
         title = titles[i % len(titles)]
         if suffix == ".html":
-            head, rest = html_page.split('<div class="entry-content">', 1)
-            tail = rest[rest.index("</div>"):]
             body = "\n".join(f"    <p>{q}</p>" for q in paras)
             p.write_text(f'{head}<div class="entry-content">\n{body}\n  {tail}', encoding="utf-8")
         else:
