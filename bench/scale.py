@@ -4,8 +4,10 @@
 
 The store grows to each size in turn (1,000, then 3,000 more, ...).  For each size it prints:
 pages/s of the ingest step (read, store, extract, write; 2 workers) and the peak RSS so far; the
-time of `events --merged`, `control --at`, `changes` (computed cold: caches dropped) and of
-`/api/events?limit=100`; and p50/p99 of `/api/events?limit=100` with 50 concurrent clients over
+time of `events --merged`, `control --at`, `changes` (cold: this process's caches dropped; they
+read the merged view the ingest kept in the store, store/views.py) and of `/api/events?limit=100`
+(a page of that view, read with SQL); the time of computing and keeping the merged view again (what
+the end of each ingest does: ``refresh``); and p50/p99 of `/api/events?limit=100` with 50 concurrent clients over
 loopback against `frontlines serve`, idle and while an ingest of 400 more pages runs (clients on
 plain asyncio streams, then the same with httpx's AsyncClient, which costs more than the server).  Growth
 ratios between sizes close the report.  Pages are generated (no malformed metadata): a headline, a
@@ -219,6 +221,11 @@ def main() -> None:
                    "rss": peak_rss_mb(), "stored": store.count("documents"), "events": store.count("events"),
                    "reposts": len(store.reposts()), "failed": report.n_failed}
             clear = analysis._CACHE.clear
+
+            def drop() -> None:
+                clear()
+                store.drop_views()
+            row["refresh"] = cold(lambda: analysis.refresh(store), drop)
             row["merged"] = cold(lambda: analysis.merged(store).events, clear)
             row["control"] = cold(lambda: analysis.timeline(store).at(date(2019, 7, 1)), clear)
             row["changes"] = cold(lambda: analysis.timeline(store).between(date(2019, 1, 1), date(2019, 12, 31)), clear)
@@ -269,7 +276,7 @@ def main() -> None:
             results.append(row)
             print(f"{row['stored']:>6} pages (step {size}): {row['pages_s']:6.1f} pages/s ingest, peak RSS {row['rss']:.0f} MB; "
                   f"{row['stored']} documents, {row['events']} events, {row['reposts']} reposts; "
-                  f"merged {row['merged']:.2f} s, control {row['control']:.2f} s, changes {row['changes']:.2f} s, "
+                  f"refresh (merge and keep) {row['refresh']:.2f} s; merged {row['merged']:.2f} s, control {row['control']:.2f} s, changes {row['changes']:.2f} s, "
                   f"CLI events --merged {row['cli_merged']:.2f} s; /api/events?limit=100 cold {row['api_cold']*1000:.0f} ms, "
                   f"warm {row['api_warm']*1000:.0f} ms; 50 clients p50/p99 idle {row['idle'][0]:.0f}/{row['idle'][1]:.0f} ms "
                   f"({row['idle'][2]} errors), during ingest {row['busy'][0]:.0f}/{row['busy'][1]:.0f} ms "
@@ -280,7 +287,8 @@ def main() -> None:
             have = size + 1  # page numbers go on from here; the extra pages are numbered apart
         for a, b in zip(results, results[1:]):
             k = b["stored"] / a["stored"]
-            print(f"{a['stored']} -> {b['stored']} documents (x{k:.1f}): merged x{b['merged'] / a['merged']:.1f}, "
+            print(f"{a['stored']} -> {b['stored']} documents (x{k:.1f}), {a['events']} -> {b['events']} events "
+                  f"(x{b['events'] / a['events']:.1f}): refresh x{b['refresh'] / a['refresh']:.1f}, merged x{b['merged'] / a['merged']:.1f}, "
                   f"control x{b['control'] / a['control']:.1f}, changes x{b['changes'] / a['changes']:.1f}, "
                   f"api cold x{b['api_cold'] / a['api_cold']:.1f}, pages/s x{b['pages_s'] / a['pages_s']:.2f}")
     finally:

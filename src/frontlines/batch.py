@@ -140,6 +140,9 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
     finally:
         pool.close(cancel=not ok)
         store.write_batches(False)
+    if report.stored or pending_ids:
+        from .analysis import refresh
+        refresh(store)  # the merged view kept ready in the store for its readers (store/views.py)
     if not console.is_terminal:
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)

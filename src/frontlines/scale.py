@@ -195,4 +195,7 @@ def ingest_on_dask(paths: Iterable[str | Path], store, config: PipelineConfig | 
         stored, dups, more = store_results(results, store, rerun)
     finally:
         store.write_batches(False)
+    if stored or pending:
+        from .analysis import refresh
+        refresh(store)  # as batch.ingest_paths: the merged view kept ready for its readers
     return stored, dups, fails + len(list_errors) + more

@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..gcpause import paused
 from ..names import fold
 from ..records import Event
 
@@ -92,6 +93,11 @@ def _absorb(kept: Event, other: Event, reason: str) -> None:
 
 
 def merge_events(events: list[Event], reposts: list[tuple[str, str, float]] = ()) -> MergeResult:
+    with paused():  # copies of every event are built here: gcpause.py
+        return _merge(events, reposts)
+
+
+def _merge(events: list[Event], reposts: list[tuple[str, str, float]]) -> MergeResult:
     # _absorb appends to evidence and merged_from and sets scalars: copies of those lists suffice
     # (a deep copy of every event was two thirds of the cost of merging)
     evs = sorted((e.model_copy(update={"evidence": list(e.evidence), "merged_from": list(e.merged_from)})

@@ -26,12 +26,12 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, BeforeValidator, Field, model_validator
 
-from ..analysis import merged, timeline
+from ..analysis import kept_key, merged, timeline
 from ..store import Store
 from ..filters import actor_names
 from ..review import EDITABLE, ReviewError, check_correction, status
 from .guard import Guard, short_validation_errors
-from .views import EventViews, StoreState, ViewProcess, event_rows, merged_rows, narrow_events, page_body
+from .views import EventViews, StoreState, ViewProcess, event_rows, kept_page, merged_rows, narrow_events, page_body
 
 
 class ReviewIn(BaseModel):
@@ -230,6 +230,12 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         generation of the store they reflect is the X-Store-Generation header."""
         filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
         narrow = dict(q=q, source=source)
+        if merge and kept_key(filters) and not (q or source):  # the whole store: its kept view, if current
+            st = state()
+            hit = await run_in_threadpool(kept_page, store, st, raw, pg.offset, pg.limit)
+            if hit is not None:
+                return Response(hit[0], media_type="application/json",
+                                headers={"X-Total-Count": str(hit[1]), "X-Store-Generation": str(st[0])})
         if merge:  # the view is held as JSON rows per store state (serve/views.py): a page is a join
             rows, gen = await views.rows((*_key(filters), *_key(narrow)), filters, narrow)
             return Response(page_body(rows, pg.offset, pg.limit), media_type="application/json",

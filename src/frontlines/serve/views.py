@@ -1,6 +1,8 @@
 """The merged event list behind ``/api/events``, kept ready to slice, and a cheap look at the store's state.
 
-A request for a page of merged events costs a check of the store's state (two short queries on a
+A page of the merged events of the whole store is read with SQL from the view kept in the store
+when that is current (``kept_page``).  Otherwise a request for a page of merged events costs a
+check of the store's state (two short queries on a
 connection kept for the purpose) and a join of the page's rows: each view (one set of filters) is
 held as the JSON of every event, reviews and status included, computed once per store state, by
 one request only while the others with the same filters wait for it.  Views are computed in a
@@ -61,12 +63,24 @@ class StoreState:
 
 def event_rows(events, reviews: dict[str, list[dict]]) -> list[bytes]:
     """Each event's JSON with its review history and status, as ``/api/events`` sends it."""
-    out = []
-    for e in events:
-        rs = reviews.get(e.event_id, [])
-        tail = json.dumps({"reviews": rs, "status": status(rs)}, ensure_ascii=False, separators=(",", ":"))
-        out.append((e.model_dump_json()[:-1] + "," + tail[1:]).encode())
-    return out
+    return [_row(e.model_dump_json(), reviews.get(e.event_id, [])) for e in events]
+
+
+def _row(event_json: str, rs: list[dict]) -> bytes:
+    tail = json.dumps({"reviews": rs, "status": status(rs)}, ensure_ascii=False, separators=(",", ":"))
+    return (event_json[:-1] + "," + tail[1:]).encode()
+
+
+def kept_page(store, state: tuple, raw: bool, offset: int, limit: int) -> tuple[bytes, int] | None:
+    """A page of the merged view of the whole store kept in the store (store/views.py) and its
+    total, read with SQL, if that view is current at ``state``; else None (compute it)."""
+    key = "merged-raw" if raw else "merged"
+    total = store.kept_view(key, state)
+    if total is None:
+        return None
+    rows = store.view_events(key, offset, limit)
+    reviews = {} if raw else store.reviews()
+    return page_body([_row(d, reviews.get(eid, [])) for eid, d in rows], 0, len(rows)), total
 
 
 def narrow_events(evs, q: str | None, source: str | None):

@@ -17,9 +17,12 @@ from sqlalchemy import Text, and_, cast, create_engine, event, func, or_, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from ..gcpause import paused
 from ..records import Document, DocumentMeta, Event, Place
 from .models import (Base, BandRow, ControlStatementRow, DocumentRow, EventRow, FailureRow,  # noqa: F401 (re-exported)
-                     GazetteerRow, ProposalRow, RepostRow, ReviewRow, SignatureRow, StateRow, UnresolvedRow)
+                     GazetteerRow, ProposalRow, RepostRow, ReviewRow, SignatureRow, StateRow, UnresolvedRow,
+                     ViewEventRow, ViewRow)
+from .views import KeptViews
 from .writes import Writes
 
 DEFAULT_DB = "frontlines.db"
@@ -30,7 +33,7 @@ def db_url(db: str | None = None) -> str:
     return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
 
 
-class Store(Writes):
+class Store(Writes, KeptViews):
     def __init__(self, db: str | None = None):
         self.url = db_url(db)
         sqlite = self.url.startswith("sqlite")
@@ -83,9 +86,13 @@ class Store(Writes):
     def view_state(self) -> tuple:
         """(generation, reviews, last review id): changes whenever a response built from the store could."""
         with self.session() as s:
-            gen = s.scalar(select(StateRow.value).where(StateRow.key == "generation")) or 0
-            n, last = s.execute(select(func.count(ReviewRow.id), func.max(ReviewRow.id))).one()
-            return gen, n, last
+            return self._view_state_in(s)
+
+    @staticmethod
+    def _view_state_in(s: Session) -> tuple:
+        gen = s.scalar(select(StateRow.value).where(StateRow.key == "generation")) or 0
+        n, last = s.execute(select(func.count(ReviewRow.id), func.max(ReviewRow.id))).one()
+        return gen, n, last
 
     def writing_at(self) -> int:
         """When an ingest running now last wrote (Unix seconds; 0 when none says it is running)."""
@@ -177,7 +184,7 @@ class Store(Writes):
             if limit:
                 q = q.limit(limit)
             offset = 0
-        with self.session() as s:
+        with self.session() as s, paused():
             found = [Event.model_validate_json(d) for d in s.scalars(q)]
         out = []
         for ev in found:

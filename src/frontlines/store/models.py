@@ -130,3 +130,24 @@ class ReviewRow(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class ViewRow(Base):
+    """A derived view kept in the store (store/views.py): the merged events, computed at the store
+    state ``state`` (``Store.view_state()`` as JSON) and current while the store is still there."""
+    __tablename__ = "views"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)  # "merged", "merged-raw"
+    state: Mapped[str] = mapped_column(String(128))
+    n: Mapped[int] = mapped_column(Integer)
+    links: Mapped[str] = mapped_column(Text)  # JSON: the merge's explanations
+    at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class ViewEventRow(Base):
+    """One event of a kept view, in the view's order; ``territorial`` marks what the control timeline reads."""
+    __tablename__ = "view_events"
+    key: Mapped[str] = mapped_column(ForeignKey("views.key", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64))
+    territorial: Mapped[bool] = mapped_column(Boolean, index=True)
+    data: Mapped[str] = mapped_column(Text)  # the merged Event as JSON

@@ -1,0 +1,71 @@
+"""Views kept in the store: the merged events, computed once per store state and saved with it.
+
+A reader in another process — ``frontlines events --merged``, ``control``, ``changes``, the API
+after a restart — reads the kept view instead of merging the whole store again; ``/api/events``
+reads one page of it with SQL, and the control timeline only its territorial events.  A view is
+current while ``Store.view_state()`` (generation, reviews) equals the state it was computed at:
+saving is skipped when the store moved meanwhile, so a kept view is never newer or older than
+what it says.  Saving one writes no document or event and leaves the generation alone.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from sqlalchemy import delete, insert, select
+
+from .models import ViewEventRow, ViewRow
+
+
+def _state(state: tuple) -> str:
+    return json.dumps(list(state))
+
+
+class KeptViews:
+    """Mixed into ``Store`` (store/db.py), which provides ``session`` and ``view_state``."""
+
+    def kept_view(self, key: str, state: tuple) -> int | None:
+        """The number of events of the kept view ``key`` if it was computed at ``state``, else None."""
+        with self.session() as s:
+            row = s.get(ViewRow, key)
+            return row.n if row is not None and row.state == _state(state) else None
+
+    def save_view(self, key: str, state: tuple, events: Iterable, links: list[dict]) -> bool:
+        """Keep ``events`` (records, in order) and ``links`` as the view ``key`` at ``state``; False
+        (nothing written) when the store is no longer at ``state``."""
+        rows = [{"key": key, "seq": i, "event_id": e.event_id, "territorial": bool(e.territorial and not e.regional()),
+                 "data": e.model_dump_json()} for i, e in enumerate(events)]
+        with self.session() as s, s.begin():
+            s.execute(delete(ViewEventRow).where(ViewEventRow.key == key))  # the write lock first, then the check
+            if tuple(self._view_state_in(s)) != tuple(state):
+                s.rollback()
+                return False
+            s.execute(delete(ViewRow).where(ViewRow.key == key))
+            s.add(ViewRow(key=key, state=_state(state), n=len(rows), links=json.dumps(links, ensure_ascii=False)))
+            s.flush()
+            for k in range(0, len(rows), 5000):
+                s.execute(insert(ViewEventRow), rows[k:k + 5000])
+        return True
+
+    def view_events(self, key: str, offset: int = 0, limit: int | None = None,
+                    territorial: bool = False) -> list[tuple[str, str]]:
+        """(event id, event JSON) of the kept view ``key`` in its order: a slice, or its territorial events."""
+        q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key)
+        if territorial:
+            q = q.where(ViewEventRow.territorial.is_(True))
+        q = q.order_by(ViewEventRow.seq).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.session() as s:
+            return [tuple(r) for r in s.execute(q)]
+
+    def view_links(self, key: str) -> list[dict]:
+        with self.session() as s:
+            row = s.get(ViewRow, key)
+            return json.loads(row.links) if row is not None else []
+
+    def drop_views(self) -> None:
+        """Forget every kept view (the next reader computes and keeps it again)."""
+        with self.session() as s, s.begin():
+            s.execute(delete(ViewEventRow))
+            s.execute(delete(ViewRow))
