@@ -171,3 +171,21 @@ def test_pauses_nest_and_leave_the_collector_as_they_found_it():
         assert not gc.isenabled()  # a caller who turned it off keeps it off
     finally:
         gc.enable()
+
+
+def test_the_apis_rows_from_the_kept_view_are_the_rows_of_the_merge(tmp_path, monkeypatch):
+    from frontlines.serve.views import event_rows, merged_rows
+    store = _store(tmp_path)
+    ariha = next(e for e in store.events() if e.location == "Ariha")
+    store.add_reviews(ariha.event_id, "correct", check_correction(ariha, "fatalities", "9"), "t")
+    filters = dict(start=None, end=None, event_type=None, actor=None, place=None, bbox=None, raw=False, rejected=False)
+    narrow = dict(q=None, source=None)
+    analysis._CACHE.clear()
+    computed = merged_rows(store, filters, narrow)  # merges, and keeps the view
+    assert store.kept_view("merged", store.view_state()) == 2
+    monkeypatch.setattr(analysis, "merge_events", lambda *a: (_ for _ in ()).throw(AssertionError("merged again")))
+    analysis._CACHE.clear()
+    kept = merged_rows(store, filters, narrow)
+    assert kept == computed == event_rows(_fresh(store).events, store.reviews())
+    row = next(json.loads(r) for r in kept if json.loads(r)["location"] == "Ariha")
+    assert row["fatalities"] == 9 and row["status"] == "corrected" and row["reviews"][0]["new_value"] == "9"

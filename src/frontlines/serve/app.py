@@ -230,14 +230,17 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
         generation of the store they reflect is the X-Store-Generation header."""
         filters = _filters(start, end, event_type, actor, place, bbox, raw, rejected)
         narrow = dict(q=q, source=source)
-        if merge and kept_key(filters) and not (q or source):  # the whole store: its kept view, if current
-            st = state()
-            hit = await run_in_threadpool(kept_page, store, st, raw, pg.offset, pg.limit)
-            if hit is not None:
-                return Response(hit[0], media_type="application/json",
-                                headers={"X-Total-Count": str(hit[1]), "X-Store-Generation": str(st[0])})
         if merge:  # the view is held as JSON rows per store state (serve/views.py): a page is a join
-            rows, gen = await views.rows((*_key(filters), *_key(narrow)), filters, narrow)
+            key = (*_key(filters), *_key(narrow))
+            if kept_key(filters) and not (q or source):
+                st = state()
+                if not views.current(key, st):  # not held: a page of the view kept in the store, if current
+                    hit = await run_in_threadpool(kept_page, store, st, raw, pg.offset, pg.limit)
+                    if hit is not None:
+                        views.prefetch(key, st, filters, narrow)
+                        return Response(hit[0], media_type="application/json",
+                                        headers={"X-Total-Count": str(hit[1]), "X-Store-Generation": str(st[0])})
+            rows, gen = await views.rows(key, filters, narrow)
             return Response(page_body(rows, pg.offset, pg.limit), media_type="application/json",
                             headers={"X-Total-Count": str(len(rows)), "X-Store-Generation": str(gen)})
         # the same query on the same store state (documents, events, reviews) gets the same bytes

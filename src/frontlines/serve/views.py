@@ -1,14 +1,14 @@
 """The merged event list behind ``/api/events``, kept ready to slice, and a cheap look at the store's state.
 
-A page of the merged events of the whole store is read with SQL from the view kept in the store
-when that is current (``kept_page``).  Otherwise a request for a page of merged events costs a
-check of the store's state (two short queries on a
+A request for a page of merged events costs a check of the store's state (two short queries on a
 connection kept for the purpose) and a join of the page's rows: each view (one set of filters) is
 held as the JSON of every event, reviews and status included, computed once per store state, by
 one request only while the others with the same filters wait for it.  Views are computed in a
 process of their own (``ViewProcess``): a recompute (seconds at 16,000 pages) then holds neither
 the server's GIL nor fills its heap with events for the garbage collector to walk, which held
-requests answered meanwhile for up to a quarter of a second each time.
+requests answered meanwhile for up to a quarter of a second each time.  While the merged view of the
+whole store is not held yet but is kept current in the store (store/views.py), a page is read from
+there with SQL (``kept_page``) and the view is computed meanwhile (from the kept one: no merge).
 
 While an ingest is writing (each of its writes stamps the store's ``writing`` counter with the
 time: ``Store.write_batches``), a view that only lags behind in documents and events is answered
@@ -99,7 +99,13 @@ def narrow_events(evs, q: str | None, source: str | None):
 
 def merged_rows(store, filters: dict, narrow: dict) -> list[bytes]:
     """The rows of the merged view for ``filters`` (``Store.events``'s) and ``narrow`` (q, source)."""
-    from ..analysis import merged
+    from ..analysis import kept_key, merged
+    kept = kept_key(filters)
+    if kept and not (narrow["q"] or narrow["source"]):  # the kept view's JSON as it is, if current
+        st = store.view_state()
+        if store.kept_view(kept, st) is not None:
+            reviews = {} if filters["raw"] else store.reviews()
+            return [_row(d, reviews.get(eid, [])) for eid, d in store.view_events(kept)]
     evs = narrow_events(merged(store, **filters).events, narrow["q"], narrow["source"])
     return event_rows(evs, {} if filters["raw"] else store.reviews())
 
@@ -147,6 +153,15 @@ class EventViews:
         self.state, self.compute, self.writing = state, compute, writing
         self.views: "OrderedDict[tuple, tuple[tuple, list[bytes]]]" = OrderedDict()
         self.running: dict[tuple, tuple[tuple, asyncio.Future]] = {}
+
+    def current(self, key: tuple, st: tuple) -> bool:
+        """The view for ``key`` is held, computed at ``st``."""
+        have = self.views.get(key)
+        return have is not None and have[0] == st
+
+    def prefetch(self, key: tuple, st: tuple, filters: dict, narrow: dict) -> None:
+        """Start computing the view for ``key`` (if it is not already), without waiting for it."""
+        self._start(key, st, filters, narrow)
 
     def busy(self) -> bool:
         """An ingest is writing (it said so within ``WRITING_S``)."""
