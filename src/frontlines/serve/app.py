@@ -136,6 +136,9 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        filters, narrow = _filters(None, None, None, None, None, None, False, False), dict(q=None, source=None)
+        if from_kept(filters, narrow):  # the map's view, held before the first clients ask for it
+            views.prefetch((*_key(filters), *_key(narrow)), state(), filters, narrow)
         yield
         if worker is not None:
             worker.close()
@@ -212,8 +215,13 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
     app.state.responses_cache = responses_cache
 
+    def from_kept(filters: dict, narrow: dict) -> bool:
+        """The view is the whole store's and kept current in the store: built from its rows, no merge."""
+        key = kept_key(filters)
+        return bool(key) and not (narrow["q"] or narrow["source"]) and store.kept_view(key, state()) is not None
+
     def compute(filters: dict, narrow: dict):
-        if worker is not None:
+        if worker is not None and not from_kept(filters, narrow):
             return worker.submit(filters, narrow)
         return asyncio.get_running_loop().run_in_executor(None, merged_rows, store, filters, narrow)
     views = EventViews(state, compute, writing=lambda: state.writing)

@@ -66,20 +66,24 @@ def event_rows(events, reviews: dict[str, list[dict]]) -> list[bytes]:
     return [_row(e.model_dump_json(), reviews.get(e.event_id, [])) for e in events]
 
 
+_UNREVIEWED = json.dumps({"reviews": [], "status": status([])}, separators=(",", ":"))[1:]
+
+
 def _row(event_json: str, rs: list[dict]) -> bytes:
-    tail = json.dumps({"reviews": rs, "status": status(rs)}, ensure_ascii=False, separators=(",", ":"))
-    return (event_json[:-1] + "," + tail[1:]).encode()
+    tail = json.dumps({"reviews": rs, "status": status(rs)}, ensure_ascii=False, separators=(",", ":"))[1:] \
+        if rs else _UNREVIEWED
+    return (event_json[:-1] + "," + tail).encode()
 
 
 def kept_page(store, state: tuple, raw: bool, offset: int, limit: int) -> tuple[bytes, int] | None:
     """A page of the merged view of the whole store kept in the store (store/views.py) and its
     total, read with SQL, if that view is current at ``state``; else None (compute it)."""
-    key = "merged-raw" if raw else "merged"
-    total = store.kept_view(key, state)
-    if total is None:
+    page = store.kept_page("merged-raw" if raw else "merged", state, offset, limit)
+    if page is None:
         return None
-    rows = store.view_events(key, offset, limit)
-    reviews = {} if raw else store.reviews()
+    total, rows = page
+    reviewed = state[1] > 0  # the state counts the store's reviews
+    reviews = store.reviews(among=[eid for eid, _ in rows]) if reviewed and rows and not raw else {}
     return page_body([_row(d, reviews.get(eid, [])) for eid, d in rows], 0, len(rows)), total
 
 

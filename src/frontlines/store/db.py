@@ -233,11 +233,14 @@ class Store(Writes, KeptViews):
         return conds
 
     # ---- reviews -------------------------------------------------------------------------
-    def reviews(self, event_id: str | None = None) -> dict[str, list[dict]]:
-        """Every review by event id, oldest first (the history is never edited)."""
+    def reviews(self, event_id: str | None = None, among: Iterable[str] | None = None) -> dict[str, list[dict]]:
+        """Every review by event id, oldest first (the history is never edited); of one event, or
+        of the events ``among`` (a page's)."""
         q = select(ReviewRow).order_by(ReviewRow.id)
         if event_id:
             q = q.where(ReviewRow.event_id == event_id)
+        if among is not None:
+            q = q.where(ReviewRow.event_id.in_(list(among)))
         out: dict[str, list[dict]] = {}
         with self.session() as s:
             for r in s.scalars(q):

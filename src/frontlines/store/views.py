@@ -27,8 +27,20 @@ class KeptViews:
     def kept_view(self, key: str, state: tuple) -> int | None:
         """The number of events of the kept view ``key`` if it was computed at ``state``, else None."""
         with self.session() as s:
-            row = s.get(ViewRow, key)
-            return row.n if row is not None and row.state == _state(state) else None
+            return self._kept_in(s, key, state)
+
+    @staticmethod
+    def _kept_in(s, key: str, state: tuple) -> int | None:
+        row = s.execute(select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)).first()
+        return row.n if row is not None and row.state == _state(state) else None
+
+    def kept_page(self, key: str, state: tuple, offset: int, limit: int) -> tuple[int, list[tuple[str, str]]] | None:
+        """(events in the view, (event id, JSON) of the page) of the kept view ``key`` if it is at ``state``."""
+        q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key) \
+            .order_by(ViewEventRow.seq).offset(offset).limit(limit)
+        with self.session() as s:
+            n = self._kept_in(s, key, state)
+            return None if n is None else (n, [tuple(r) for r in s.execute(q)])
 
     def save_view(self, key: str, state: tuple, events: Iterable, links: list[dict]) -> bool:
         """Keep ``events`` (records, in order) and ``links`` as the view ``key`` at ``state``; False
