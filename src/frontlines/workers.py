@@ -107,6 +107,11 @@ class _Now:
         return self.value
 
 
+def _died() -> "WorkerDied":
+    return WorkerDied("a worker process died (killed, or out of memory?); what was stored is kept, "
+                      "and the next run extracts the pages left pending")
+
+
 class Pool:
     def __init__(self, workers: int, pipeline_factory: Callable[[], object]):
         self.workers, self.factory = workers, pipeline_factory
@@ -126,22 +131,27 @@ class Pool:
     def read(self, group: list[tuple], published: date | None, max_bytes: int):
         if self.executor is None:
             return _Now(read_task, group, published, max_bytes)
-        return self.executor.submit(read_task, group, published, max_bytes)
+        return self._submit(read_task, group, published, max_bytes)
 
     def extract(self, docs: list[Document]):
         light = [d.model_copy(update={"raw": b""}) for d in docs]  # extraction never reads the raw bytes
         if self.executor is None:
             self._use_pipeline()
             return _Now(extract_task, light)
-        return self.executor.submit(extract_task, light)
+        return self._submit(extract_task, light)
+
+    def _submit(self, fn, *args) -> Future:
+        try:  # a worker that died before this task was handed out breaks the pool here, not in result()
+            return self.executor.submit(fn, *args)
+        except BrokenProcessPool as e:
+            raise _died() from e
 
     @staticmethod
     def result(fut: Future | _Now):
         try:
             return fut.result()
         except BrokenProcessPool as e:
-            raise WorkerDied("a worker process died (killed, or out of memory?); what was stored is kept, "
-                             "and the next run extracts the pages left pending") from e
+            raise _died() from e
 
     def close(self, cancel: bool = False) -> None:
         if self.executor is not None:
