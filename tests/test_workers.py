@@ -88,3 +88,15 @@ def test_a_worker_that_dies_ends_the_run_and_the_next_run_finishes_the_pages(tmp
     ingest_paths([corpus], reference, lambda: pipeline, console=QUIET, workers=1)
     got, want = _state(store), _state(reference)
     assert got[:3] == want[:3] and store.pending_documents() == []
+
+
+def test_the_pipeline_reads_the_divisions_before_the_workers_fork(pipeline):
+    """Built before the fork, the division indexes are shared; built lazily, each worker read every
+    country's outlines again at its first extraction."""
+    from frontlines.pipeline import Pipeline
+    from frontlines.places import admin1
+    admin1._index.cache_clear()
+    admin1._countries_by_name.cache_clear()
+    Pipeline(registry=pipeline.registry, gazetteer=pipeline.gazetteer)
+    assert admin1._countries_by_name.cache_info().currsize == 1 and admin1._index.cache_info().currsize == 1
+    assert admin1.countries_of_division("Borno") == {"NG"}

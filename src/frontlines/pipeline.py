@@ -17,6 +17,7 @@ from .actors.resolve import ActorResolver
 from .extract.events import Extraction, Extractor
 from .extract.nlp import build_nlp
 from .places.gazetteer import Gazetteer, builtin_gazetteer
+from .places import admin1
 from .places.resolve import PlaceResolver
 from .records import Document, Place
 
@@ -33,6 +34,7 @@ class Pipeline:
         self.gazetteer = gazetteer
         self.nlp = build_nlp(self.registry, self.gazetteer)
         self.extractor = Extractor(self.nlp, ActorResolver(self.registry), PlaceResolver(self.gazetteer))
+        admin1.prepare()  # every extraction looks divisions up: read them once, before workers fork
 
     def extract(self, document: Document) -> Extraction:
         return next(self.run([document]))
