@@ -133,3 +133,15 @@ def test_store_state_is_the_stores_view_state(tmp_path):
     from .test_reposts import _doc
     store.add_documents([_doc("a", "some words of an article that is long enough to shingle")])
     assert state() == store.view_state() and state()[0] == 1
+
+
+def test_a_page_comes_from_the_kept_view_only_when_none_current_is_held_and_no_ingest_writes():
+    writing = [0.0]
+    views = EventViews(lambda: (1, 0, None), compute=None, writing=lambda: writing[0])
+    key = ("whole store",)
+    assert views.wants_kept(key, (1, 0, None))  # nothing held
+    views.views[key] = ((1, 0, None), [b"{}"])
+    assert not views.wants_kept(key, (1, 0, None))  # held and current: from memory
+    assert views.wants_kept(key, (2, 0, None))  # held but stale, the store at rest: the kept one may be current
+    writing[0] = time.time()
+    assert not views.wants_kept(key, (2, 0, None))  # stale while an ingest writes: the held one is answered

@@ -242,7 +242,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             key = (*_key(filters), *_key(narrow))
             if kept_key(filters) and not (q or source):
                 st = state()
-                if not views.current(key, st):  # not held: a page of the view kept in the store, if current
+                if views.wants_kept(key, st):  # not held: a page of the view kept in the store, if current
                     hit = await run_in_threadpool(kept_page, store, st, raw, pg.offset, pg.limit)
                     if hit is not None:
                         views.prefetch(key, st, filters, narrow)

@@ -158,10 +158,12 @@ class EventViews:
         self.views: "OrderedDict[tuple, tuple[tuple, list[bytes]]]" = OrderedDict()
         self.running: dict[tuple, tuple[tuple, asyncio.Future]] = {}
 
-    def current(self, key: tuple, st: tuple) -> bool:
-        """The view for ``key`` is held, computed at ``st``."""
+    def wants_kept(self, key: tuple, st: tuple) -> bool:
+        """A page is better read from the view kept in the store: none is held for ``key``, or the held
+        one is not at ``st`` while no ingest is writing (during one, the held view is answered, and
+        the kept one cannot be current: an ingest keeps it only as it ends)."""
         have = self.views.get(key)
-        return have is not None and have[0] == st
+        return have is None or have[0] != st and not self.busy()
 
     def prefetch(self, key: tuple, st: tuple, filters: dict, narrow: dict) -> None:
         """Start computing the view for ``key`` (if it is not already), without waiting for it."""
