@@ -635,3 +635,29 @@ def test_an_attack_on_the_road_between_two_towns_is_one_event(pipeline):
     evs = events(pipeline, "On Monday, militants attacked a checkpoint on the road between Hajin and Abu Kamal, "
                            "killing 3 fighters.", date(2019, 5, 22))
     assert [e.location for e in evs] == ["Hajin"] and evs[0].geo_precision == 2
+
+
+# ---- a day told from the day before, a landmark, whose hands ---------------------------------------
+@pytest.mark.parametrize("follow, day", [
+    ("The next day, government forces shelled Taftanaz.", date(2020, 3, 4)),
+    ("Later that day, government forces shelled Taftanaz.", date(2020, 3, 3)),
+    ("Two days later, government forces shelled Taftanaz.", date(2020, 3, 5)),
+    ("Government forces shelled Taftanaz on Friday.", date(2020, 3, 6)),
+])
+def test_a_day_told_from_the_last_one_named(pipeline, follow, day):
+    evs = events(pipeline, f"Rebels captured Saraqib on March 3, 2020 after heavy fighting. {follow}",
+                 date(2020, 3, 10))
+    shelling = [e for e in evs if e.location == "Taftanaz"]
+    assert [e.event_date for e in shelling] == [day], [(e.location, e.event_date) for e in evs]
+
+
+def test_a_landmark_named_by_its_modifiers_is_the_place(pipeline):
+    ex = pipeline.extract(doc_from_text("Government forces shelled the 46th Regiment base in western Aleppo on Monday.",
+                                        date(2021, 5, 8)))
+    assert "46th Regiment base" in [m.text for m in ex.mentions]
+    assert ex.events and ex.events[0].location == "46th Regiment base"
+
+
+def test_a_town_lost_at_the_hands_of_a_named_group(pipeline):
+    evs = events(pipeline, "Government troops lost the town of Kafr Nabl at the hands of Hay'at Tahrir al-Sham on Sunday.")
+    assert evs and evs[0].actor1 == "Hay'at Tahrir al-Sham" and evs[0].actor2.startswith("Military Forces of Syria")

@@ -62,12 +62,16 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         if a:
             by_prep.setdefault(prep, []).append(a)
     objs = [a for a in (actors.token_actor(o, state, strict=True) for o in cl.objects) if a]
-    hands = _sentence_phrase_actor(sent, actors, state, {"hand"}, "of")
-    pressure = _sentence_phrase_actor(sent, actors, state, {"pressure"}, "from")
+    # read from the sentence only where a role needs them (each is a pass over the sentence)
+    def hands() -> str | None:
+        return _sentence_phrase_actor(sent, actors, state, {"hand"}, "of")
+
+    def pressure() -> str | None:
+        return _sentence_phrase_actor(sent, actors, state, {"pressure"}, "from")
     first = lambda *keys: next((by_prep[k][0] for k in keys if by_prep.get(k)), None)  # noqa: E731
     r = Roles()
     if cl.passive:
-        agent = first("by") or hands
+        agent = first("by") or hands()
         patient = subj
         subj = agent
         objs = [patient] if patient else objs
@@ -80,13 +84,13 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         if rec:
             r.actor1, r.actor2, r.recipient = rec, subj, True
         else:
-            r.actor1, r.actor2 = subj, pressure or hands
+            r.actor1, r.actor2 = subj, pressure() or hands()
     elif cls == "lose":
-        r.actor1 = first("to", "by") or hands or pressure
+        r.actor1 = first("to", "by") or hands() or pressure()
         r.actor2 = subj
     elif cls in ("withdraw", "defect", "dissolve", "establish"):
         r.actor1 = subj
-        r.actor2 = pressure if cls != "establish" else None
+        r.actor2 = pressure() if cls != "establish" else None
         rec = first("to") if cls == "withdraw" else None
         if rec:
             r.actor2, r.recipient = rec, True

@@ -36,8 +36,14 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
     feats = res.cue["feature_words"]
     dirs = res.cue["direction_words"]
     country = res.cue["countryside_words"]
+    landmarks = res.cue["landmark_words"]
     out = []
     for tok in sent:
+        # only a capitalised word, a place entity, 'capital' or a landmark noun can give a mention below
+        if not tok.text[:1].isupper() and tok.ent_type_ not in ("PLACE", "GPE", "LOC", "FAC"):
+            lemma = tok.lemma_.lower()
+            if lemma != "capital" and lemma not in landmarks:
+                continue
         feature = None
         head = tok.head
         if head.lower_ == "of" and head.head.lemma_.lower() in feats and tok.dep_ == "pobj":

@@ -90,8 +90,12 @@ _ANAPHORIC = [
 ]
 
 
+# every pattern above has one of these words in its match: one search rules them all out for most sentences
+_ANAPHORIC_WORDS = re.compile(r"day|morning|afternoon|evening|night|later|earlier", re.I)
+
+
 def anaphoric_when(text: str, last: When | None) -> When | None:
-    if last is None:
+    if last is None or not _ANAPHORIC_WORDS.search(text):
         return None
     for rx, delta in _ANAPHORIC:
         m = rx.search(text)
