@@ -189,3 +189,22 @@ def test_the_apis_rows_from_the_kept_view_are_the_rows_of_the_merge(tmp_path, mo
     assert kept == computed == event_rows(_fresh(store).events, store.reviews())
     row = next(json.loads(r) for r in kept if json.loads(r)["location"] == "Ariha")
     assert row["fatalities"] == 9 and row["status"] == "corrected" and row["reviews"][0]["new_value"] == "9"
+
+
+def test_while_an_ingest_writes_the_api_answers_the_kept_view_of_an_earlier_generation(tmp_path):
+    store = _store(tmp_path)
+    analysis._CACHE.clear()
+    analysis.refresh(store)
+    kept_gen = store.view_state()[0]
+    with TestClient(create_app(store.url, token="t")) as c:
+        first = c.get("/api/events", params={"limit": 10})
+        assert first.headers["X-Store-Generation"] == str(kept_gen) and len(first.json()) == 2
+        store.write_batches(True)  # an ingest begins and stores a page
+        store.add_documents([_doc("d6", "a page an ingest is storing right now, with words of its own in it")])
+        store.save_extraction("d6", [_ev("e6", "d6", "Binnish", date(2019, 4, 2))])
+        busy = c.get("/api/events", params={"limit": 10})
+        assert busy.headers["X-Store-Generation"] == str(kept_gen) and busy.json() == first.json()
+        store.write_batches(False)  # it ended (without keeping the view): the next answer is the store's now
+        done = c.get("/api/events", params={"limit": 10})
+        assert int(done.headers["X-Store-Generation"]) > kept_gen and len(done.json()) == 3
+        assert store.kept_view("merged", store.view_state()) == 3  # computing it kept it

@@ -136,9 +136,6 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
-        filters, narrow = _filters(None, None, None, None, None, None, False, False), dict(q=None, source=None)
-        if from_kept(filters, narrow):  # the map's view, held before the first clients ask for it
-            views.prefetch((*_key(filters), *_key(narrow)), state(), filters, narrow)
         yield
         if worker is not None:
             worker.close()
@@ -215,14 +212,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
     app.state.responses_cache = responses_cache
 
-    def from_kept(filters: dict, narrow: dict) -> bool:
-        """The view is the whole store's and kept current in the store: made from its rows, no merge."""
-        key = kept_key(filters)
-        return bool(key) and not (narrow["q"] or narrow["source"]) and store.kept_view(key, state()) is not None
-
     def compute(filters: dict, narrow: dict):
-        # in the view process even from the kept rows: building 24,000 rows here held the GIL, and every
-        # client, for a third of a second
         if worker is not None:
             return worker.submit(filters, narrow)
         return asyncio.get_running_loop().run_in_executor(None, merged_rows, store, filters, narrow)
@@ -244,12 +234,11 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             key = (*_key(filters), *_key(narrow))
             if kept_key(filters) and not (q or source):
                 st = state()
-                if views.wants_kept(key, st):  # not held: a page of the view kept in the store, if current
-                    hit = await run_in_threadpool(kept_page, store, st, raw, pg.offset, pg.limit)
+                if views.wants_kept(key, st):  # none current held: a page of the view kept in the store
+                    hit = kept_page(store, st, raw, pg.offset, pg.limit, stale_ok=views.busy())
                     if hit is not None:
-                        views.prefetch(key, st, filters, narrow)
                         return Response(hit[0], media_type="application/json",
-                                        headers={"X-Total-Count": str(hit[1]), "X-Store-Generation": str(st[0])})
+                                        headers={"X-Total-Count": str(hit[1]), "X-Store-Generation": str(hit[2])})
             rows, gen = await views.rows(key, filters, narrow)
             return Response(page_body(rows, pg.offset, pg.limit), media_type="application/json",
                             headers={"X-Total-Count": str(len(rows)), "X-Store-Generation": str(gen)})

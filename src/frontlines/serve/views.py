@@ -6,9 +6,13 @@ held as the JSON of every event, reviews and status included, computed once per 
 one request only while the others with the same filters wait for it.  Views are computed in a
 process of their own (``ViewProcess``): a recompute (seconds at 16,000 pages) then holds neither
 the server's GIL nor fills its heap with events for the garbage collector to walk, which held
-requests answered meanwhile for up to a quarter of a second each time.  While the merged view of the
-whole store is not held yet but is kept current in the store (store/views.py), a page is read from
-there with SQL (``kept_page``) and the view is computed meanwhile (from the kept one: no merge).
+requests answered meanwhile for up to a quarter of a second each time.
+
+The merged view of the whole store (no filters) is kept in the store (store/views.py): while no
+current one is held here, a page of it is read from there with two short queries (``kept_page``),
+and while an ingest writes, the kept one (of an earlier generation) is answered as a held one would
+be; the whole view is computed here only when the kept one is stale and no ingest is writing (after
+a review, say), and the computation keeps it in the store again.
 
 While an ingest is writing (each of its writes stamps the store's ``writing`` counter with the
 time: ``Store.write_batches``), a view that only lags behind in documents and events is answered
@@ -75,16 +79,20 @@ def _row(event_json: str, rs: list[dict]) -> bytes:
     return (event_json[:-1] + "," + tail).encode()
 
 
-def kept_page(store, state: tuple, raw: bool, offset: int, limit: int) -> tuple[bytes, int] | None:
-    """A page of the merged view of the whole store kept in the store (store/views.py) and its
-    total, read with SQL, if that view is current at ``state``; else None (compute it)."""
-    page = store.kept_page("merged-raw" if raw else "merged", state, offset, limit)
-    if page is None:
+def kept_page(store, state: tuple, raw: bool, offset: int, limit: int,
+              stale_ok: bool = False) -> tuple[bytes, int, int] | None:
+    """A page of the merged view of the whole store kept in the store (store/views.py), its total and
+    the generation it reflects: if that view is at ``state``, or, with ``stale_ok`` (an ingest is
+    writing), at an earlier generation with the same reviews; else None (compute the view)."""
+    got = store.kept_page("merged-raw" if raw else "merged", offset, limit)
+    if got is None:
         return None
-    total, rows = page
+    kept_state, total, rows = got
+    if kept_state != tuple(state) and not (stale_ok and kept_state[1:] == tuple(state)[1:]):
+        return None
     reviewed = state[1] > 0  # the state counts the store's reviews
     reviews = store.reviews(among=[eid for eid, _ in rows]) if reviewed and rows and not raw else {}
-    return page_body([_row(d, reviews.get(eid, [])) for eid, d in rows], 0, len(rows)), total
+    return page_body([_row(d, reviews.get(eid, [])) for eid, d in rows], 0, len(rows)), total, kept_state[0]
 
 
 def narrow_events(evs, q: str | None, source: str | None):
@@ -164,10 +172,6 @@ class EventViews:
         the kept one cannot be current: an ingest keeps it only as it ends)."""
         have = self.views.get(key)
         return have is None or have[0] != st and not self.busy()
-
-    def prefetch(self, key: tuple, st: tuple, filters: dict, narrow: dict) -> None:
-        """Start computing the view for ``key`` (if it is not already), without waiting for it."""
-        self._start(key, st, filters, narrow)
 
     def busy(self) -> bool:
         """An ingest is writing (it said so within ``WRITING_S``)."""

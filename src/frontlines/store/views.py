@@ -34,13 +34,22 @@ class KeptViews:
         row = s.execute(select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)).first()
         return row.n if row is not None and row.state == _state(state) else None
 
-    def kept_page(self, key: str, state: tuple, offset: int, limit: int) -> tuple[int, list[tuple[str, str]]] | None:
-        """(events in the view, (event id, JSON) of the page) of the kept view ``key`` if it is at ``state``."""
-        q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key) \
+    def kept_page(self, key: str, offset: int, limit: int) -> tuple[tuple, int, list[tuple[str, str]]] | None:
+        """(the state it was computed at, its number of events, (event id, JSON) of the page) of the
+        kept view ``key``, current or not; None when there is none.  Short Core queries (no ORM): the
+        API reads its pages this way."""
+        head_q = select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)
+        page_q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key) \
             .order_by(ViewEventRow.seq).offset(offset).limit(limit)
-        with self.session() as s:
-            n = self._kept_in(s, key, state)
-            return None if n is None else (n, [tuple(r) for r in s.execute(q)])
+        with self.engine.connect() as c:
+            for _ in range(3):
+                head = c.execute(head_q).first()
+                if head is None:
+                    return None
+                rows = [tuple(r) for r in c.execute(page_q)]
+                if c.execute(head_q).first() == head:  # not replaced between the two reads
+                    return tuple(json.loads(head.state)), head.n, rows
+        return None
 
     def save_view(self, key: str, state: tuple, events: Iterable, links: list[dict]) -> bool:
         """Keep ``events`` (records, in order) and ``links`` as the view ``key`` at ``state``; False
