@@ -36,20 +36,17 @@ class KeptViews:
 
     def kept_page(self, key: str, offset: int, limit: int) -> tuple[tuple, int, list[tuple[str, str]]] | None:
         """(the state it was computed at, its number of events, (event id, JSON) of the page) of the
-        kept view ``key``, current or not; None when there is none.  Short Core queries (no ORM): the
-        API reads its pages this way."""
-        head_q = select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)
-        page_q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key) \
+        kept view ``key``, current or not; None when there is none.  One Core query (no ORM) for a
+        page that has events: the API reads its pages this way."""
+        page_q = select(ViewRow.state, ViewRow.n, ViewEventRow.event_id, ViewEventRow.data) \
+            .join(ViewEventRow, ViewEventRow.key == ViewRow.key).where(ViewRow.key == key) \
             .order_by(ViewEventRow.seq).offset(offset).limit(limit)
         with self.engine.connect() as c:
-            for _ in range(3):
-                head = c.execute(head_q).first()
-                if head is None:
-                    return None
-                rows = [tuple(r) for r in c.execute(page_q)]
-                if c.execute(head_q).first() == head:  # not replaced between the two reads
-                    return tuple(json.loads(head.state)), head.n, rows
-        return None
+            rows = c.execute(page_q).all()  # one statement: the view and its page from one snapshot
+            head = rows[0] if rows else c.execute(select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)).first()
+        if head is None:
+            return None
+        return tuple(json.loads(head.state)), head.n, [(r.event_id, r.data) for r in rows]
 
     def save_view(self, key: str, state: tuple, events: Iterable, links: list[dict]) -> bool:
         """Keep ``events`` (records, in order) and ``links`` as the view ``key`` at ``state``; False
