@@ -136,13 +136,15 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
             _read(inputs, store, pool, ex, report, console, fail, flush_failures, progress, task, published, max_bytes,
                   reprocess, batch_size if n == 1 else min(batch_size, 2 * CHUNK), read_ahead=2 * n)
         ex.finish()
+        if report.stored or pending_ids:
+            from .analysis import refresh
+            # the merged view kept ready in the store for its readers (store/views.py), before the
+            # ingest says it stopped writing: until then the API answers the kept view it has
+            refresh(store)
         ok = True
     finally:
         pool.close(cancel=not ok)
         store.write_batches(False)
-    if report.stored or pending_ids:
-        from .analysis import refresh
-        refresh(store)  # the merged view kept ready in the store for its readers (store/views.py)
     if not console.is_terminal:
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)

@@ -193,9 +193,9 @@ def ingest_on_dask(paths: Iterable[str | Path], store, config: PipelineConfig | 
         store.record_failures(list_errors)
         results = extract_on_dask(inputs, scheduler, partitions, published, config, max_bytes)
         stored, dups, more = store_results(results, store, rerun)
+        if stored or pending:
+            from .analysis import refresh
+            refresh(store)  # as batch.ingest_paths: the merged view kept ready before writing ends
     finally:
         store.write_batches(False)
-    if stored or pending:
-        from .analysis import refresh
-        refresh(store)  # as batch.ingest_paths: the merged view kept ready for its readers
     return stored, dups, fails + len(list_errors) + more
