@@ -212,6 +212,11 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
     responses_cache: "OrderedDict[tuple, tuple[bytes, str]]" = OrderedDict()
     app.state.responses_cache = responses_cache
 
+    def remember(ck: tuple, hit: tuple) -> None:
+        responses_cache[ck] = hit
+        while len(responses_cache) > 256:
+            responses_cache.popitem(last=False)
+
     def compute(filters: dict, narrow: dict):
         if worker is not None:
             return worker.submit(filters, narrow)
@@ -235,7 +240,13 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
             if kept_key(filters) and not (q or source):
                 st = state()
                 if views.wants_kept(key, st):  # none current held: a page of the view kept in the store
-                    hit = kept_page(store, st, raw, pg.offset, pg.limit, stale_ok=views.busy())
+                    busy = views.busy()
+                    ck = ("kept", st, busy, raw, pg.limit, pg.page)  # the same page at the same state: the same bytes
+                    hit = responses_cache.get(ck)
+                    if hit is None:
+                        hit = kept_page(store, st, raw, pg.offset, pg.limit, stale_ok=busy)
+                        if hit is not None and len(hit[0]) < 1_000_000:
+                            remember(ck, hit)
                     if hit is not None:
                         return Response(hit[0], media_type="application/json",
                                         headers={"X-Total-Count": str(hit[1]), "X-Store-Generation": str(hit[2])})
@@ -257,9 +268,7 @@ def create_app(db: str | None = None, token: str | None = None) -> FastAPI:
                 return page_body(event_rows(evs, {} if raw else store.reviews()), 0, len(evs)), str(total)
             hit = await run_in_threadpool(page)
             if len(hit[0]) < 1_000_000:
-                responses_cache[ck] = hit
-                while len(responses_cache) > 256:
-                    responses_cache.popitem(last=False)
+                remember(ck, hit)
         return Response(hit[0], media_type="application/json",
                         headers={"X-Total-Count": hit[1], "X-Store-Generation": str(st[0])})
 
