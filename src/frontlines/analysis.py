@@ -88,9 +88,10 @@ def merged(store: Store, **filters) -> MergeResult:
         if kept is None:
             return _compute_merged(store, filters)
         state = store.view_state()  # before reading: a store that moves meanwhile is not kept as this state
-        if store.kept_view(kept, state) is not None:
+        rows = store.kept_rows(kept, state)
+        if rows is not None:
             with paused():
-                events = [Event.model_validate_json(d) for _, d in store.view_events(kept)]
+                events = [Event.model_validate_json(d) for _, d in rows]
             return MergeResult(events, store.view_links(kept))
         result = _compute_merged(store, filters)
         _keep(store, kept, state, result)
@@ -119,10 +120,10 @@ def territorial_events(store: Store, raw: bool = False) -> list[Event]:
     key = "merged-raw" if raw else "merged"
 
     def make() -> list[Event]:
-        state = store.view_state()
-        if store.kept_view(key, state) is not None:
+        rows = store.kept_rows(key, store.view_state(), territorial=True)
+        if rows is not None:
             with paused():
-                return [Event.model_validate_json(d) for _, d in store.view_events(key, territorial=True)]
+                return [Event.model_validate_json(d) for _, d in rows]
         return [e for e in merged(store, raw=raw).events if e.territorial and not e.regional()]
     return cached(store, ("territorial", bool(raw)), make)
 

@@ -9,7 +9,7 @@ the server's GIL nor fills its heap with events for the garbage collector to wal
 requests answered meanwhile for up to a quarter of a second each time.
 
 The merged view of the whole store (no filters) is kept in the store (store/views.py): while no
-current one is held here, a page of it is read from there with two short queries (``kept_page``),
+current one is held here, a page of it is read from there with one short query (``kept_page``),
 and while an ingest writes, the kept one (of an earlier generation) is answered as a held one would
 be; the whole view is computed here only when the kept one is stale and no ingest is writing (after
 a review, say), and the computation keeps it in the store again.
@@ -113,11 +113,10 @@ def merged_rows(store, filters: dict, narrow: dict) -> list[bytes]:
     """The rows of the merged view for ``filters`` (``Store.events``'s) and ``narrow`` (q, source)."""
     from ..analysis import kept_key, merged
     kept = kept_key(filters)
-    if kept and not (narrow["q"] or narrow["source"]):  # the kept view's JSON as it is, if current
-        st = store.view_state()
-        if store.kept_view(kept, st) is not None:
-            reviews = {} if filters["raw"] else store.reviews()
-            return [_row(d, reviews.get(eid, [])) for eid, d in store.view_events(kept)]
+    rows = store.kept_rows(kept, store.view_state()) if kept and not (narrow["q"] or narrow["source"]) else None
+    if rows is not None:  # the kept view's JSON as it is
+        reviews = {} if filters["raw"] else store.reviews()
+        return [_row(d, reviews.get(eid, [])) for eid, d in rows]
     evs = narrow_events(merged(store, **filters).events, narrow["q"], narrow["source"])
     return event_rows(evs, {} if filters["raw"] else store.reviews())
 

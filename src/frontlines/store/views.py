@@ -22,17 +22,24 @@ def _state(state: tuple) -> str:
 
 
 class KeptViews:
-    """Mixed into ``Store`` (store/db.py), which provides ``session`` and ``view_state``."""
+    """Mixed into ``Store`` (store/db.py), which provides ``session``, ``engine`` and ``_view_state_in``."""
 
     def kept_view(self, key: str, state: tuple) -> int | None:
         """The number of events of the kept view ``key`` if it was computed at ``state``, else None."""
         with self.session() as s:
-            return self._kept_in(s, key, state)
+            row = s.execute(select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)).first()
+            return row.n if row is not None and row.state == _state(state) else None
 
-    @staticmethod
-    def _kept_in(s, key: str, state: tuple) -> int | None:
-        row = s.execute(select(ViewRow.state, ViewRow.n).where(ViewRow.key == key)).first()
-        return row.n if row is not None and row.state == _state(state) else None
+    def kept_rows(self, key: str, state: tuple, territorial: bool = False) -> list[tuple[str, str]] | None:
+        """(event id, event JSON) of the kept view ``key`` in its order (or of its territorial events)
+        if it was computed at ``state``; None when it was not (compute it)."""
+        if self.kept_view(key, state) is None:
+            return None
+        q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key)
+        if territorial:
+            q = q.where(ViewEventRow.territorial.is_(True))
+        with self.session() as s:
+            return [tuple(r) for r in s.execute(q.order_by(ViewEventRow.seq))]
 
     def kept_page(self, key: str, offset: int, limit: int) -> tuple[tuple, int, list[tuple[str, str]]] | None:
         """(the state it was computed at, its number of events, (event id, JSON) of the page) of the
@@ -64,18 +71,6 @@ class KeptViews:
             for k in range(0, len(rows), 5000):
                 s.execute(insert(ViewEventRow), rows[k:k + 5000])
         return True
-
-    def view_events(self, key: str, offset: int = 0, limit: int | None = None,
-                    territorial: bool = False) -> list[tuple[str, str]]:
-        """(event id, event JSON) of the kept view ``key`` in its order: a slice, or its territorial events."""
-        q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key)
-        if territorial:
-            q = q.where(ViewEventRow.territorial.is_(True))
-        q = q.order_by(ViewEventRow.seq).offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
-        with self.session() as s:
-            return [tuple(r) for r in s.execute(q)]
 
     def view_links(self, key: str) -> list[dict]:
         with self.session() as s:
