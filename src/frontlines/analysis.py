@@ -117,7 +117,7 @@ def refresh(store: Store) -> None:
 def territorial_events(store: Store, raw: bool = False) -> list[Event]:
     """The merged territorial events the control timeline is built from: read alone from a current
     kept view, else taken from the merged view (computed, and kept, for the purpose)."""
-    key = "merged-raw" if raw else "merged"
+    key = kept_key({"raw": raw})
 
     def make() -> list[Event]:
         rows = store.kept_rows(key, store.view_state(), territorial=True)

@@ -84,7 +84,8 @@ def kept_page(store, state: tuple, raw: bool, offset: int, limit: int,
     """A page of the merged view of the whole store kept in the store (store/views.py), its total and
     the generation it reflects: if that view is at ``state``, or, with ``stale_ok`` (an ingest is
     writing), at an earlier generation with the same reviews; else None (compute the view)."""
-    got = store.kept_page("merged-raw" if raw else "merged", offset, limit)
+    from ..analysis import kept_key
+    got = store.kept_page(kept_key({"raw": raw}), offset, limit)
     if got is None:
         return None
     kept_state, total, rows = got
