@@ -306,6 +306,44 @@ def _kill_corpus(folder: Path) -> None:
         (folder / f"copy{i:02d}_{src.name}").write_bytes(src.read_bytes() + f"\n\nUpdate {i}.\n".encode())
 
 
+def _progress(db: Path) -> tuple[int, int]:
+    """(documents, documents still pending) as another reader sees them; (0, 0) before the tables exist."""
+    import sqlite3
+    if not db.exists():
+        return 0, 0
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=1)
+        try:
+            return con.execute("SELECT count(*), coalesce(sum(NOT extracted), 0) FROM documents").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0, 0
+
+
+def _wait_for(proc: subprocess.Popen, db: Path, plan: str, rng: random.Random) -> bool:
+    """Wait until the run reaches the plan's moment; True to kill it there, False when it ended first."""
+    deadline = time.monotonic() + 120
+    if plan in ("loading", "late"):
+        try:
+            proc.wait(timeout=rng.uniform(0.5, 2.5) if plan == "loading" else rng.uniform(3, 10))
+            return False
+        except subprocess.TimeoutExpired:
+            return True
+    first = None
+    while proc.poll() is None and time.monotonic() < deadline:
+        _, pending = _progress(db)
+        if pending and first is None:
+            first = pending
+        if plan == "pending" and pending:
+            time.sleep(rng.uniform(0, 0.2))
+            return proc.poll() is None
+        if plan == "extracting" and first is not None and 0 < pending < first:
+            return proc.poll() is None
+        time.sleep(0.02)
+    return proc.poll() is None
+
+
 def _state(db: Path) -> tuple[list, list]:
     store = Store(str(db))
     docs = sorted((d["id"], d["extracted"]) for d in store.documents())
@@ -323,21 +361,20 @@ def test_kill_minus_nine_at_random_points_then_rerun_gives_identical_results(tmp
     rng = random.Random(9)
     kills = 0
     states = []
-    for attempt in range(4):
+    # kill points tied to what the run has done, not to wall-clock guesses (a fast machine finished
+    # before a timed kill, a slow one was still loading spaCy): while loading or reading, while
+    # documents wait for extraction, while extraction is under way, and at a random later moment
+    plans = ["loading", "pending", "extracting", "late"]
+    for plan in plans:
         proc = subprocess.Popen(CLI + ["ingest", str(corpus), "--db", str(db)], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
-        # a random moment of the run: loading, reading, storing, extracting or writing events
-        try:
-            proc.wait(timeout=rng.uniform(2, 12))
-        except subprocess.TimeoutExpired:
-            pass
-        if proc.poll() is None:
+        if _wait_for(proc, db, plan, rng):
             os.killpg(proc.pid, signal.SIGKILL)
             kills += 1
         proc.wait(timeout=30)
-        states.append((Store(str(db)).generation(), len(Store(str(db)).pending_documents())))
-    print("kill -9: (store generation, pending documents) after each kill:", states)
-    assert kills >= 2 and any(pending for _, pending in states)  # killed with work left half done
+        states.append((plan, Store(str(db)).generation(), len(Store(str(db)).pending_documents())))
+    print(f"kill -9: {kills} kill(s); (plan, store generation, pending documents) after each:", states)
+    assert kills >= 2 and any(pending for _, _, pending in states), states  # killed with work left half done
     final = subprocess.run(CLI + ["ingest", str(corpus), "--db", str(db)], capture_output=True, timeout=300)
     assert final.returncode == 0, final.stderr[-2000:]
     assert _state(db) == reference
