@@ -160,3 +160,16 @@ def test_background_history_is_not_coded_again(pipeline):
     ex = pipeline.extract(doc_from_text(text, published=date(2019, 3, 1)))
     assert [e.location for e in ex.events] == ["Kafr Nabl"]
     assert sum("background" in s["why"] for s in ex.skipped) == 2
+
+
+def test_the_pipeline_tokenizes_as_the_model_does_and_keeps_its_cache(pipeline):
+    # the entity ruler's thousands of names go through the tokenizer with its cache off; the cache
+    # is back afterwards and tokens (special cases, hyphens, abbreviations) are the model's own
+    import spacy
+
+    from frontlines.extract.nlp import MODEL
+    bare = spacy.load(MODEL, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"])
+    text = ("Gunmen didn't spare the U.S.-backed fighters in Tal Abyad on Jan. 5; al-Bab's market (north-east "
+            "of Aleppo) was hit at 5:30 a.m., and 3-4 people can't be found :)")
+    assert pipeline.nlp.tokenizer.max_cache_size == bare.tokenizer.max_cache_size > 0
+    assert [t.text for t in pipeline.nlp.make_doc(text)] == [t.text for t in bare.make_doc(text)]
