@@ -100,3 +100,17 @@ def test_the_pipeline_reads_the_divisions_before_the_workers_fork(pipeline):
     Pipeline(registry=pipeline.registry, gazetteer=pipeline.gazetteer)
     assert admin1._countries_by_name.cache_info().currsize == 1 and admin1._index.cache_info().currsize == 1
     assert admin1.countries_of_division("Borno") == {"NG"}
+
+
+def test_what_the_pipeline_loads_is_kept_out_of_the_collectors_passes(pipeline):
+    """The model, the gazetteer and the registry live as long as the process: frozen after loading,
+    the collector's full passes skip them (and forked workers do not copy their pages by collecting)."""
+    import gc
+
+    from frontlines.pipeline import Pipeline
+    fresh = Pipeline(registry=pipeline.registry, gazetteer=pipeline.gazetteer)
+    tracked = {id(o) for o in gc.get_objects()}
+    assert gc.get_freeze_count() > 100_000
+    assert id(fresh.extractor.cue) not in tracked and id(fresh.registry.actors) not in tracked
+    scratch = {"made": ["after loading"]}
+    assert id(scratch) in {id(o) for o in gc.get_objects()}  # what comes later is collected as usual

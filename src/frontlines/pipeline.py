@@ -16,6 +16,7 @@ from .actors.registry import Registry
 from .actors.resolve import ActorResolver
 from .extract.events import Extraction, Extractor
 from .extract.nlp import build_nlp
+from .gcpause import keep_loaded
 from .places.gazetteer import Gazetteer, builtin_gazetteer
 from .places import admin1
 from .places.resolve import PlaceResolver
@@ -35,6 +36,7 @@ class Pipeline:
         self.nlp = build_nlp(self.registry, self.gazetteer)
         self.extractor = Extractor(self.nlp, ActorResolver(self.registry), PlaceResolver(self.gazetteer))
         admin1.prepare()  # every extraction looks divisions up: read them once, before workers fork
+        keep_loaded()
 
     def extract(self, document: Document) -> Extraction:
         return next(self.run([document]))
