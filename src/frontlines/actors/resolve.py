@@ -63,16 +63,25 @@ class DocState:
     country: str | None = None
     admin1: Counter = field(default_factory=Counter)  # the article's provinces (the place context's count)
     air_attacker: str | None = None  # the state the article says struck from the air ("believed to be Israeli")
+    phrases: dict[int, tuple] = field(default_factory=dict)  # token index -> its noun phrase (_phrase)
 
 
 class ActorResolver:
     def __init__(self, registry: Registry):
         self.registry = registry
+        self._governments: dict[tuple, str | None] = {}
 
     def government(self, country: str | None = None, kind: str = "military") -> str | None:
         """The state forces of ``country`` (a name): the registry's national military (or police), else
         ACLED's generic "Military Forces of X" / "Police Forces of X".  None without a country: the
-        article's country decides, never a default one."""
+        article's country decides, never a default one.  Answered once per country and kind (the
+        registry does not change after loading; this scanned every actor for each phrase)."""
+        key = (country, kind)
+        if key not in self._governments:
+            self._governments[key] = self._government(country, kind)
+        return self._governments[key]
+
+    def _government(self, country: str | None, kind: str) -> str | None:
         c = by_name(country) if country else None
         if c is None:
             return None
@@ -176,6 +185,19 @@ class ActorResolver:
                         break
 
     # ------------------------------------------------------------------------------------
+    @staticmethod
+    def _phrase(tok: Token, state: DocState) -> tuple:
+        """(noun phrase tokens, their lemmas, GOVERNMENT match, the phrase without determiners) of a
+        token, read from its parse once per document (a token is asked about again and again)."""
+        got = state.phrases.get(tok.i)
+        if got is None:
+            np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
+            lemmas = {t.lemma_.lower() for t in np}
+            phrase = " ".join(t.text for t in np if t.dep_ != "det")
+            phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")
+            got = state.phrases[tok.i] = (np, lemmas, GOVERNMENT.match(phrase_all) or GOVERNMENT.match(phrase), phrase)
+        return got
+
     def token_actor(self, tok: Token | None, state: DocState, strict: bool = False) -> str | None:
         """The actor a token (usually a noun phrase head) refers to, or None.
         ``strict``: names, X-backed phrases and registry descriptors only — no pronouns and no
@@ -193,15 +215,12 @@ class ActorResolver:
             state_actor = self.registry.sponsor(tok.text)
             if state_actor:
                 return state_actor
-        np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
+        np, lemmas, gm, phrase = self._phrase(tok, state)
         # "fighters of the Zenki Movement", "Ahrar al-Sham groups", "HTS's fighters"
         for t in np:
             if t.i in state.tok_actor and (t.dep_ in ("compound", "poss", "pobj", "nmod", "amod", "conj", "appos")
                                            or t.dep_ == "det" and t.ent_type_ == "ACTOR"):  # "Al Shabaab fighters"
                 return state.tok_actor[t.i]
-        lemmas = {t.lemma_.lower() for t in np}
-        phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")
-        gm = GOVERNMENT.match(phrase_all) or GOVERNMENT.match(" ".join(t.text for t in np if t.dep_ != "det"))
         if gm:
             # "Syrian government warplanes", "Turkish security forces": the named state's forces;
             # "government forces", "the army": the forces of the country the article is about
@@ -235,7 +254,6 @@ class ActorResolver:
                 if state_actor:
                     return state_actor
         # "the radical group": a descriptor from the registry
-        phrase = " ".join(t.text for t in np if t.dep_ != "det")
         if lemmas & GROUP_NOUNS:
             cands = self.registry.by_descriptor(phrase)
             pick = self._nearest(cands, tok.i, state)

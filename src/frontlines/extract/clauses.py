@@ -42,8 +42,10 @@ def habitual(verb, published) -> str | None:
 def title_case_headline(sent) -> bool:
     """'Gaza Rescuers Say Children Among 20 Killed In Israeli Strikes': every word capitalised and no full
     stop — the tagger reads such a line as one long name, so it is left to the article's own sentences."""
+    if sent.text.rstrip().endswith((".", "!", "?", '"', "”")):
+        return False
     words = [t for t in sent if t.is_alpha and len(t.text) > 3]
-    if len(words) < 5 or sent.text.rstrip().endswith((".", "!", "?", '"', "”")):
+    if len(words) < 5:
         return False
     return sum(t.text[:1].isupper() for t in words) >= 0.8 * len(words)
 

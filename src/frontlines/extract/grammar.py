@@ -11,6 +11,7 @@ Euphrates Valley") and, for movements, the destination.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
@@ -61,10 +62,35 @@ def lemma_of(tok: Token, known) -> str:
         if w.endswith(cut) and w[: -len(cut)] + add in known:
             return w[: -len(cut)] + add
     if len(lemma) >= 8:  # a typo in a long verb ("assasinated"): one letter off a known lemma
-        hit = process.extractOne(lemma, sorted(known), scorer=fuzz.ratio, score_cutoff=90)
-        if hit:
-            return hit[0]
+        return _closest(lemma, known) or lemma
     return lemma
+
+
+_CLOSEST: dict[int, tuple] = {}  # id of a lexicon list -> (the list, its sorted words, {lemma: closest or None})
+
+
+def _closest(lemma: str, known) -> str | None:
+    """The known lemma one letter off ``lemma`` (rapidfuzz), looked for once per lemma and lexicon list
+    (most long lemmas are words the list does not hold at all, met again and again)."""
+    entry = _CLOSEST.get(id(known))
+    if entry is None or entry[0] is not known:
+        if len(_CLOSEST) > 16:
+            _CLOSEST.clear()
+        entry = _CLOSEST[id(known)] = (known, sorted(known), {})
+    memo = entry[2]
+    if lemma not in memo:
+        hit = process.extractOne(lemma, entry[1], scorer=fuzz.ratio, score_cutoff=90)
+        memo[lemma] = hit[0] if hit else None
+    return memo[lemma]
+
+
+@lru_cache(maxsize=1)
+def _light_or_subject_verbs() -> frozenset[str]:
+    lex = triggers()
+    return frozenset(lex["light_verbs"]) | frozenset(lex["event_subject_verbs"])
+
+
+_TRIGGER_POS = frozenset({"VERB", "AUX", "NOUN", "PROPN"})
 
 
 def find_triggers(sent: Span) -> list[Trigger]:
@@ -73,10 +99,11 @@ def find_triggers(sent: Span) -> list[Trigger]:
     free: list[Trigger] = []
     seen: set[int] = set()
     for tok in sent:
-        if tok.ent_type_ in ("ACTOR", "PLACE"):
-            continue
-        lemma = lemma_of(tok, lex["verbs"]) if tok.pos_ in ("VERB", "AUX") else tok.lemma_.lower()
-        if (tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB")) and tok.dep_ != "amod":  # not "jihadist-invaded nations"
+        pos = tok.pos_
+        if pos not in _TRIGGER_POS and not tok.tag_.startswith("VB") or tok.ent_type_ in ("ACTOR", "PLACE"):
+            continue  # only a verb (or a verb form) or a noun can be a trigger
+        lemma = lemma_of(tok, lex["verbs"]) if pos in ("VERB", "AUX") else tok.lemma_.lower()
+        if (pos in ("VERB", "AUX") or tok.tag_.startswith("VB")) and tok.dep_ != "amod":  # not "jihadist-invaded nations"
             spec = lex["verbs"].get(lemma)
             # "took control of", "imposed full control over": a light verb with "control"
             if lemma in lex["control_verbs"] and any(c.dep_ == "dobj" and c.lemma_ in lex["control_nouns"]
@@ -125,7 +152,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
                 continue
             out.append(Trigger(tok, cls, tok))
             seen.add(tok.i)
-        elif tok.pos_ in ("NOUN", "PROPN") and lemma in lex["nouns"]:
+        elif pos in ("NOUN", "PROPN") and lemma in lex["nouns"]:
             head = tok.head
             cls = lex["nouns"][lemma]
             # "dozens of airstrikes", "a series of attacks": the light verb governs the quantity
@@ -133,7 +160,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
             if head.lower_ == "of" and head.head.lemma_.lower() in lex["quantity_nouns"]:
                 governed, head = head.head, head.head.head
             tok_dep = governed.dep_
-            head_lemma = lemma_of(head, set(lex["light_verbs"]) | set(lex["event_subject_verbs"]))
+            head_lemma = lemma_of(head, _light_or_subject_verbs())
             if (tok_dep in ("dobj", "pobj") or (tok_dep == "nsubjpass" and head_lemma in ("carry", "conduct", "launch",
                                                                                        "stage", "mount", "lead",
                                                                                        "spearhead")))\

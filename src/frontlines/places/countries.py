@@ -71,6 +71,7 @@ def country(iso2: str | None) -> Country | None:
     return _table()[0].get((iso2 or "").upper())
 
 
+@lru_cache(maxsize=16384)  # every capitalised run of an article is looked up: the same few, again and again
 def by_name(text: str | None) -> Country | None:
     """'Sudan', 'the DRC', 'U.S.', 'Burma', 'Côte d'Ivoire', 'SDN' -> the country; also an ISO2 code."""
     k = _key(text or "")
