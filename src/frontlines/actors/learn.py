@@ -8,6 +8,7 @@ and names the registry does not know that act as subjects of events.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 import yaml
@@ -25,10 +26,17 @@ def _ev(doc_id: str, sent: Span) -> Evidence:
     return Evidence(doc_id=doc_id, start=sent.start_char, end=sent.end_char, text=sent.text)
 
 
-def _actors_in(span: Span, ex_mentions) -> list[tuple[int, str, str]]:
-    """(char offset, actor id, surface) of resolved actor mentions inside ``span``."""
-    return [(m.start, m.resolved_id, m.text) for m in ex_mentions
-            if m.kind == "actor" and m.resolved_id and span.start_char <= m.start < span.end_char]
+def _actor_mentions_by_sentence(sents: list[Span], mentions) -> list[list]:
+    """The resolved actor mentions of each sentence, in the extraction's order (one pass over the
+    mentions, instead of one pass a sentence)."""
+    starts = [s.start_char for s in sents]
+    out: list[list] = [[] for _ in sents]
+    for m in mentions:
+        if m.kind == "actor" and m.resolved_id:
+            k = bisect_right(starts, m.start) - 1
+            if k >= 0 and m.start < sents[k].end_char:
+                out[k].append(m)
+    return out
 
 
 def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Proposal]:
@@ -42,12 +50,14 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
             seen.add(key)
             out.append(p)
 
-    for sent in sdoc.sents:
-        acts = _actors_in(sent, ex.mentions)
+    sents = list(sdoc.sents)
+    by_sent = _actor_mentions_by_sentence(sents, ex.mentions)
+    for si, sent in enumerate(sents):
+        acts = [(m.start, m.resolved_id, m.text) for m in by_sent[si]]
         text = sent.text
         # aliases: a surface form the registry does not list verbatim (misspelling, variant)
-        for m in ex.mentions:
-            if m.kind == "actor" and m.resolved_id and sent.start_char <= m.start < sent.end_char and m.confidence < 1:
+        for m in by_sent[si]:
+            if m.confidence < 1:
                 add(Proposal(kind="alias", subject=registry.name(m.resolved_id), object=m.text, evidence=_ev(document.id, sent)))
         for k, (pos, aid, surface) in enumerate(acts):
             head = text[:pos - sent.start_char]
@@ -77,7 +87,7 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
         m = re.match(r"^\s*(?:both|the two|these) (?:groups|factions) (?:are|were) (?:a |an )?(?:part|members?) of", text, re.I)
         if m and acts:
             target = acts[-1][1]
-            prev = [a for s2 in sdoc.sents if s2.end_char <= sent.start_char for a in _actors_in(s2, ex.mentions)]
+            prev = [(m.start, m.resolved_id, m.text) for k in range(si) for m in by_sent[k]]
             members = []
             for _, aid, _ in reversed(prev):
                 if aid != target and aid not in members:

@@ -95,14 +95,15 @@ class Extractor:
         def settlement(pm) -> bool:  # a town or village, not a region, a province or a country
             return not regional(res, pm) and not is_country(pm) and division(pm.name, dc.country) is None
         for si, sent in enumerate(sdoc.sents):
+            text = sent.text
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
-                                          end=sent.end_char, text=sent.text))
+                                          end=sent.end_char, text=text))
             para = para_of(sent.start_char, dc.paragraphs)
             before = dc.para_when.get(para)  # the paragraph's date before this sentence adds its own
             named = mentions_by_sent[sent.start]
             anaphoric = anaphoric_places(sent, history, si, named, settlement)
             history += [(si, pm) for pm in named]
-            s = SentenceContext(sent, si, para, named + anaphoric, sentence_when(dc, sent.text, para))
+            s = SentenceContext(sent, si, para, named + anaphoric, sentence_when(dc, text, para))
             s.context_when = before
             note_paragraph_region(res, dc, s)
             out.mentions += [Mention(kind="place", text=pm.name, start=pm.start, end=pm.end) for pm in s.mentions]

@@ -68,7 +68,7 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             is_place = True  # "the brigade had retaken Blahodatne": a gazetteer name the tagger called a person
         if is_place and by_demonym(tok.text) is not None and len(tok.text.split()) == 1:
             continue  # "Iraqi": a demonym, not a place
-        if is_place and dateline(tok):
+        if is_place and dateline(tok, sent):
             continue  # "KYIV (AP) —", "Erbil:": where the report was filed, not where anything happened
         cap = capital_of(tok)
         if cap is not None and not any(pm.start == tok.idx for pm in out):
@@ -149,13 +149,21 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
 AGENCIES = {"ap", "afp", "reuters", "xinhua", "anadolu", "aa", "upi", "dpa", "efe", "ansa", "tass", "sana", "irna"}
 
 
-def dateline(tok: Token) -> bool:
+def dateline(tok: Token, sent: Span | None = None) -> bool:
     """A place that opens a sentence and is followed by ':' , '—' or '(AP)': a wire dateline."""
-    sent = tok.sent
-    before = [t for t in sent if t.i < tok.i and not t.is_space]
-    if any(t.is_alpha and t.lower_ != "date" and not t.is_upper for t in before) or len(before) > 6:
-        return False
-    nxt = [t for t in sent if t.i > tok.i and not t.is_space][:3]
+    sent = sent if sent is not None else tok.sent
+    before = []
+    for t in tok.doc[sent.start:tok.i]:
+        if not t.is_space:
+            before.append(t)
+            if len(before) > 6 or t.is_alpha and t.lower_ != "date" and not t.is_upper:
+                return False
+    nxt = []
+    for t in tok.doc[tok.i + 1:sent.end]:
+        if not t.is_space:
+            nxt.append(t)
+            if len(nxt) == 3:
+                break
     if not nxt:
         return False
     if nxt[0].text in (":", "—", "–", "--") or (nxt[0].text == "-" and tok.is_upper):

@@ -18,13 +18,19 @@ GROUND = re.compile(r"\b(?:ground|clash(?:es|ed)?|fighting|fought|gunfight|battl
 STATE = re.compile(r"^(?:Military|Police) Forces of (?:the )?(?P<c>.+?)(?: \(\d{4}-\d{0,4}\))?$")
 
 
+def _foreign_state_clash(ev: Event) -> bool:
+    m = STATE.match(ev.actor1 or "")
+    return ev.sub_event_type == "Armed clash" and bool(m) and bool(ev.country) and m.group("c") != ev.country
+
+
 def from_afar(events: list[Event], article: str) -> list[Event]:
+    if not any(map(_foreign_state_clash, events)):
+        return events  # (the article is searched only when some event could be recoded)
     air, missile = bool(AIR.search(article)), bool(MISSILE.search(article))
     if not (air or missile):
         return events
     for ev in events:
-        m = STATE.match(ev.actor1 or "")
-        if ev.sub_event_type != "Armed clash" or not m or not ev.country or m.group("c") == ev.country:
+        if not _foreign_state_clash(ev):
             continue
         text = " ".join(e.text for e in ev.evidence)
         if GROUND.search(text):
