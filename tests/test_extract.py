@@ -173,3 +173,18 @@ def test_the_pipeline_tokenizes_as_the_model_does_and_keeps_its_cache(pipeline):
             "of Aleppo) was hit at 5:30 a.m., and 3-4 people can't be found :)")
     assert pipeline.nlp.tokenizer.max_cache_size == bare.tokenizer.max_cache_size > 0
     assert [t.text for t in pipeline.nlp.make_doc(text)] == [t.text for t in bare.make_doc(text)]
+
+
+def test_the_sentence_index_answers_as_spacy_does(pipeline):
+    # span_text and span_lemmas stand in for span.text and the lemma sets the steps built again and
+    # again: the same answers, sentence by sentence, and for a second document after the first
+    from frontlines.extract.doc_index import span_lemmas, span_text
+    first = pipeline.nlp("Rebels shelled the town on Monday.  According to residents, two people died.\n\nTroops "
+                         "withdrew according to plan.")
+    second = pipeline.nlp("A drone struck a car near the border. Nobody was hurt.")
+    for doc in (first, second, first):
+        for sent in doc.sents:
+            assert span_text(sent) == sent.text
+            assert span_lemmas(sent) == {t.lemma_.lower() for t in sent}
+            assert span_lemmas(sent, skip="according") == {t.lemma_.lower() for t in sent if t.lower_ != "according"}
+    assert "accord" in span_lemmas(list(first.sents)[1]) and "accord" not in span_lemmas(list(first.sents)[1], "according")

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Span
 
+from ..extract.doc_index import span_text
 from ..records import Document, Evidence, Proposal
 from .registry import Registry
 
@@ -23,7 +24,7 @@ FORMERLY = re.compile(r"\b(?:formerly(?: known as)?|previously known as|once kno
 
 
 def _ev(doc_id: str, sent: Span) -> Evidence:
-    return Evidence(doc_id=doc_id, start=sent.start_char, end=sent.end_char, text=sent.text)
+    return Evidence(doc_id=doc_id, start=sent.start_char, end=sent.end_char, text=span_text(sent))
 
 
 def _actor_mentions_by_sentence(sents: list[Span], mentions) -> list[list]:
@@ -54,7 +55,7 @@ def propose(sdoc: Doc, document: Document, registry: Registry, ex) -> list[Propo
     by_sent = _actor_mentions_by_sentence(sents, ex.mentions)
     for si, sent in enumerate(sents):
         acts = [(m.start, m.resolved_id, m.text) for m in by_sent[si]]
-        text = sent.text
+        text = span_text(sent)
         # aliases: a surface form the registry does not list verbatim (misspelling, variant)
         for m in by_sent[si]:
             if m.confidence < 1:

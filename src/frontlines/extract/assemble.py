@@ -17,6 +17,7 @@ from ..places.gazetteer import COUNTRIES
 from ..records import Document, Event, Evidence, ResolvedPlace
 from . import coding
 from .context import DocContext, Resources, SentenceContext, para_of
+from .doc_index import span_text
 from .event_places import event_places, resolve_place
 from .place_mentions import regional
 from .grammar import Clause
@@ -41,7 +42,7 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
         if carried:
             return carried
         if not whole_sentence:
-            dc.out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text, "why": "no place"})
+            dc.out.skipped.append({"sentence": span_text(sent), "trigger": cl.trigger.token.text, "why": "no place"})
         return []
     events = []
     for pm, anchor in places:
@@ -123,5 +124,5 @@ def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles
         latitude=rp.latitude, longitude=rp.longitude, geo_precision=rp.geo_precision, place_id=rp.place_id,
         source="; ".join(dict.fromkeys(src)), notes=coding.notes(when, actor1, cl, rp, actor2, sub, roles.actor2_inferred),
         confidence=round(min(conf, 0.95), 2),
-        evidence=[Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)],
+        evidence=[Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=span_text(sent))],
         territorial=sub in coding.TERRITORIAL)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .context import DocContext, SentenceContext
+from .doc_index import span_text
 from .grammar import Clause, build_clause, find_triggers, is_irrealis
 from .sentence_dates import clause_when
 
@@ -42,7 +43,7 @@ def habitual(verb, published) -> str | None:
 def title_case_headline(sent) -> bool:
     """'Gaza Rescuers Say Children Among 20 Killed In Israeli Strikes': every word capitalised and no full
     stop — the tagger reads such a line as one long name, so it is left to the article's own sentences."""
-    if sent.text.rstrip().endswith((".", "!", "?", '"', "”")):
+    if span_text(sent).rstrip().endswith((".", "!", "?", '"', "”")):
         return False
     words = [t for t in sent if t.is_alpha and len(t.text) > 3]
     if len(words) < 5:
@@ -56,19 +57,19 @@ def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
     published = dc.document.meta.published
     if title_case_headline(sent):
         for trig in find_triggers(sent):
-            out.skipped.append({"sentence": sent.text, "trigger": trig.token.text,
+            out.skipped.append({"sentence": span_text(sent), "trigger": trig.token.text,
                                 "why": "headline in title case: the article below reports it"})
         return []
     clauses = []
     for trig in find_triggers(sent):
         why = is_irrealis(trig, sent) or habitual(trig.verb, published)
         if why:
-            out.skipped.append({"sentence": sent.text, "trigger": trig.token.text, "why": why})
+            out.skipped.append({"sentence": span_text(sent), "trigger": trig.token.text, "why": why})
             continue
         clauses.append(build_clause(trig))
     if when is None:
         for cl in clauses:
-            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+            out.skipped.append({"sentence": span_text(sent), "trigger": cl.trigger.token.text,
                                 "why": "no date: the page has no publication date"})
         return []
     kept = []
@@ -77,7 +78,7 @@ def sentence_clauses(dc: DocContext, s: SentenceContext) -> list[Clause]:
         # February 2021" — the year belongs to the ousting, not to the seizure
         own = clause_when(dc, s, cl)
         if published and (published - own.day).days > BACKGROUND_DAYS:
-            out.skipped.append({"sentence": sent.text, "trigger": cl.trigger.token.text,
+            out.skipped.append({"sentence": span_text(sent), "trigger": cl.trigger.token.text,
                                 "why": f"background: dated {own.text!r}, long before the report"})
         else:
             kept.append(cl)

@@ -11,6 +11,7 @@ from ..acled_codes import interaction  # noqa: F401  (re-exported for the extrac
 from .fatalities import ANAPHORIC_FIGHT, fatalities  # noqa: F401  (re-exported: doc_merge uses both)
 from .attribution import (FORCE_WORDS, SPEECH_VERBS, aircraft_owner, believed_state, between_parties, claimant,
                           event_noun_actor, speaker)
+from .doc_index import span_lemmas, span_text
 from .grammar import Clause
 from .lexicon import cues, triggers
 from .timex import When
@@ -310,8 +311,8 @@ def _civilian_victims(sent: Span) -> bool:
 
 
 def _has_any(sent: Span, words: set[str]) -> bool:
-    text = sent.text.lower()
-    lemmas = {t.lemma_.lower() for t in sent if t.lower_ != "according"}  # "according to" is no accord
+    text = span_text(sent).lower()
+    lemmas = span_lemmas(sent, skip="according")  # "according to" is no accord
     return any((" " in w and w in text) or w in lemmas for w in words)
 
 
@@ -362,7 +363,7 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
             return "Explosions/Remote violence", "Suicide bomb"
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if cls == "protest":
-        text = sent.text.lower()
+        text = span_text(sent).lower()
         if re.search(r"\b(killed|shot dead|wounded)\b", text):
             return "Protests", "Excessive force against protesters"
         if re.search(r"\b(dispers|tear gas|fired|arrested|detained|beat)", text):

@@ -11,7 +11,7 @@ import re
 from ..records import ControlStatement, Evidence
 from .context import DocContext, Resources, SentenceContext
 from .event_places import resolve
-from .doc_index import sent_ents
+from .doc_index import sent_ents, span_text
 
 STILL_HELD = re.compile(r"\b(?:still |remains? |remained )?(?:in the hands of|under the control of|held by|controlled by)(?:\s+the)?\s*$",
                         re.I)
@@ -38,4 +38,4 @@ def control_statements(res: Resources, dc: DocContext, s: SentenceContext) -> No
         out.control.append(ControlStatement(
             place=rp.location, holder=res.actors.registry.name(holder), on=when.day, place_id=rp.place_id,
             latitude=rp.latitude, longitude=rp.longitude,
-            evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
+            evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=span_text(sent))))

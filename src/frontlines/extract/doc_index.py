@@ -47,3 +47,39 @@ def sent_ents(span: Span) -> list[Span]:
 def ent_of(tok: Token) -> Span | None:
     """The entity ``tok`` is part of, or None."""
     return _index(tok.doc)[3].get(tok.i)
+
+
+_words: tuple[Doc, list[str], list[str], dict] | None = None  # one document at a time, like _last
+
+
+def _lemma_index(doc: Doc) -> tuple[Doc, list[str], list[str], dict]:
+    global _words
+    last = _words
+    if last is None or last[0] is not doc:
+        last = (doc, [t.lemma_.lower() for t in doc], [t.lower_ for t in doc], {})
+        _words = last
+    return last
+
+
+def span_lemmas(span: Span, skip: str | None = None) -> frozenset[str]:
+    """The lowercased lemmas of ``span``'s tokens (but those whose lowercased text is ``skip``), made
+    once per span: the steps ask for a sentence's words for every trigger and every cue list."""
+    _, lemmas, lowers, memo = _lemma_index(span.doc)
+    key = (span.start, span.end, skip)
+    got = memo.get(key)
+    if got is None:
+        got = memo[key] = frozenset(lemmas[i] for i in range(span.start, span.end) if lowers[i] != skip)
+    return got
+
+
+_text: tuple[Doc, str] | None = None
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, cut from the document's text made once (spaCy joins the span's tokens on every
+    access, and a sentence's text is asked for by most steps)."""
+    global _text
+    last = _text
+    if last is None or last[0] is not span.doc:
+        last = _text = (span.doc, span.doc.text)
+    return last[1][span.start_char:span.end_char]

@@ -12,22 +12,23 @@ from ..places.resolve import km
 from ..records import Event, Evidence
 from . import coding
 from .context import DocContext, SentenceContext
+from .doc_index import span_text
 
 
 def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[Event]) -> None:
     sent, si = s.sent, s.index
     # fatalities named in the sentence go to its first event; "... were killed in the fighting"
     # with no event of its own goes to the previous sentence's event in the same paragraph
-    deaths = coding.fatalities(sent.text)
+    deaths = coding.fatalities(span_text(sent))
     if deaths and sent_events:
         sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
-    elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(sent.text):
+    elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(span_text(sent)):
         prev = dc.prev_events[0]
         prev.fatalities = max(prev.fatalities, deaths)
         # the sentence that gives the toll reports the event too: it is part of its evidence
         if all(e.start != sent.start_char for e in prev.evidence):
             prev.evidence.append(Evidence(doc_id=dc.document.id, start=sent.start_char, end=sent.end_char,
-                                          text=sent.text))
+                                          text=span_text(sent)))
     if s.antecedent is not None:
         sent_events = [ev for ev in sent_events if not _same_as_antecedent(dc, s.antecedent, ev)]
     for ev in sent_events:

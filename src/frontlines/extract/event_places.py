@@ -16,6 +16,7 @@ from ..places.admin1 import division
 from ..places.countries import by_name, country
 from ..records import ResolvedPlace
 from .context import DocContext, Resources, SentenceContext
+from .doc_index import span_text
 from .grammar import Clause, clause_tokens, path_up
 from .place_mentions import PlaceMention, regional
 
@@ -86,7 +87,7 @@ def resolve_place(res: Resources, dc: DocContext, s: SentenceContext, pm: PlaceM
                                note=f"gazetteer namesake {rp.place_id} ({rp.admin1 or rp.country}) is far from "
                                     f"the places of this article")
     if rp.place_id is None:
-        out.unresolved.append({"name": pm.name, "sentence": sent.text, "start": pm.start, "end": pm.end})
+        out.unresolved.append({"name": pm.name, "sentence": span_text(sent), "start": pm.start, "end": pm.end})
         home = COUNTRIES.get(ctx.country_code or "", "")
         fallback = situating + [(orp, f"near {orp.location}, named in the same sentence") for o, orp in resolved
                                 if orp.place_id and (orp.geo_precision or 1) == 1 and not o.region_text

@@ -35,6 +35,7 @@ from .clauses import sentence_clauses
 from .country import article_countries, decide
 from .context import DocContext, Resources, SentenceContext, para_of, paragraph_starts
 from .control_statements import control_statements
+from .doc_index import span_text
 from .doc_merge import merge_sentence_events
 from .event_places import is_country, note_paragraph_region, prime_context, prime_divisions
 from .lexicon import cues
@@ -95,7 +96,7 @@ class Extractor:
         def settlement(pm) -> bool:  # a town or village, not a region, a province or a country
             return not regional(res, pm) and not is_country(pm) and division(pm.name, dc.country) is None
         for si, sent in enumerate(sdoc.sents):
-            text = sent.text
+            text = span_text(sent)
             out.sentences.append(Sentence(doc_id=document.id, index=si, start=sent.start_char,
                                           end=sent.end_char, text=text))
             para = para_of(sent.start_char, dc.paragraphs)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
+from .doc_index import span_lemmas
 from .lexicon import cues, triggers
 
 CLAUSE_STOP = {"advcl", "ccomp", "relcl", "parataxis", "csubj", "xcomp", "acl"}
@@ -306,7 +307,7 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
     """Why the event did not (yet) happen, or None when it is reported as fact."""
     cue = cues()
     verb = trig.verb
-    words = {t.lemma_.lower() for t in sent}
+    words = span_lemmas(sent)
     if words & cue["rumour_words"]:
         return "rumour"
     chain = [verb]

@@ -15,6 +15,7 @@ from ..records import Evidence, Proposal
 from ..actors.resolve import GOVERNMENT
 from . import coding
 from .context import DocContext, Resources, SentenceContext
+from .doc_index import span_text
 from .grammar import Clause
 
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
@@ -27,7 +28,7 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
     roles = coding.roles(cl, res.actors, state, sent)
     if roles is None:
         return None
-    if not roles.actor2 and CONSEQUENCE.match(sent.text) and prev_events:
+    if not roles.actor2 and CONSEQUENCE.match(span_text(sent)) and prev_events:
         # "Thus, HTS imposed control over X": the loser is the other side of the previous event
         for pe in prev_events:
             for cand in (pe.actor1, pe.actor2):
@@ -135,4 +136,4 @@ def membership_change(res: Resources, dc: DocContext, s: SentenceContext, cl: Cl
     obj = reg.name(other) if other else (", ".join(parents) or None)
     dc.out.proposals.append(Proposal(
         kind="membership_change", subject=reg.name(who), relation=lemma, object=obj, valid_from=when.day,
-        evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=sent.text)))
+        evidence=Evidence(doc_id=document.id, start=sent.start_char, end=sent.end_char, text=span_text(sent))))
