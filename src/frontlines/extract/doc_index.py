@@ -49,26 +49,20 @@ def ent_of(tok: Token) -> Span | None:
     return _index(tok.doc)[3].get(tok.i)
 
 
-_words: tuple[Doc, list[str], list[str], dict] | None = None  # one document at a time, like _last
-
-
-def _lemma_index(doc: Doc) -> tuple[Doc, list[str], list[str], dict]:
-    global _words
-    last = _words
-    if last is None or last[0] is not doc:
-        last = (doc, [t.lemma_.lower() for t in doc], [t.lower_ for t in doc], {})
-        _words = last
-    return last
+_words: tuple[Doc, dict] | None = None  # one document at a time, like _last
 
 
 def span_lemmas(span: Span, skip: str | None = None) -> frozenset[str]:
     """The lowercased lemmas of ``span``'s tokens (but those whose lowercased text is ``skip``), made
     once per span: the steps ask for a sentence's words for every trigger and every cue list."""
-    _, lemmas, lowers, memo = _lemma_index(span.doc)
+    global _words
+    last = _words
+    if last is None or last[0] is not span.doc:
+        last = _words = (span.doc, {})
     key = (span.start, span.end, skip)
-    got = memo.get(key)
+    got = last[1].get(key)
     if got is None:
-        got = memo[key] = frozenset(lemmas[i] for i in range(span.start, span.end) if lowers[i] != skip)
+        got = last[1][key] = frozenset(t.lemma_.lower() for t in span if t.lower_ != skip)
     return got
 
 
