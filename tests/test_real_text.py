@@ -661,3 +661,22 @@ def test_a_landmark_named_by_its_modifiers_is_the_place(pipeline):
 def test_a_town_lost_at_the_hands_of_a_named_group(pipeline):
     evs = events(pipeline, "Government troops lost the town of Kafr Nabl at the hands of Hay'at Tahrir al-Sham on Sunday.")
     assert evs and evs[0].actor1 == "Hay'at Tahrir al-Sham" and evs[0].actor2.startswith("Military Forces of Syria")
+
+
+@pytest.mark.parametrize("text, delta", [
+    ("Hours later, a second blast hit the market.", 0),
+    ("The same morning, gunmen stormed a checkpoint.", 0),
+    ("A day later the militia withdrew.", 1),
+    ("The following day, troops returned.", 1),
+    ("The day before, drones had struck the depot.", -1),
+    ("Two days earlier, shelling had killed three.", -2),
+    ("2 days later, the army entered the town.", 2),
+    ("The army entered the town on Monday.", None),  # a weekday is no day told from the last one
+    ("Yesterday's strike killed four, officials said today.", None),
+    ("Daylight raids continued into the night-time curfew.", None),
+])
+def test_the_day_after_and_the_day_before_are_counted_from_the_last_date(text, delta):
+    from frontlines.extract.timex import When, anaphoric_when
+    last = When(date(2020, 3, 3), 1, "March 3, 2020")
+    got = anaphoric_when(text, last)
+    assert (got.day - last.day).days == delta if delta is not None else got is None

@@ -90,8 +90,9 @@ _ANAPHORIC = [
 ]
 
 
-# every pattern above has one of these words in its match: one search rules them all out for most sentences
-_ANAPHORIC_WORDS = re.compile(r"day|morning|afternoon|evening|night|later|earlier", re.I)
+# every pattern above has one of these as a whole word in its match: one search rules them all out for
+# most sentences (as whole words: "Monday" and "yesterday", in most sentences of a report, are not)
+_ANAPHORIC_WORDS = re.compile(r"\b(?:day|morning|afternoon|evening|night|later|earlier)\b", re.I)
 
 
 def anaphoric_when(text: str, last: When | None) -> When | None:
