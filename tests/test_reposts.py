@@ -20,7 +20,7 @@ def _doc(i: str, text: str) -> Document:
     return Document(id=i, media_type="text/plain", raw=raw, sha256=Document.digest(raw), article=text)
 
 
-def test_lsh_reposts_equal_the_pairwise_check(tmp_path):
+def _corpus() -> dict[str, str]:
     rng = random.Random(5)
     words = [f"w{k}" for k in range(3000)]
     docs: dict[str, str] = {}
@@ -36,6 +36,11 @@ def test_lsh_reposts_equal_the_pairwise_check(tmp_path):
         else:
             text = " ".join(base[: len(base) // 2]) + " " + _article(rng, words, len(base))
         docs[f"repost{i:03d}"] = text
+    return docs
+
+
+def test_lsh_reposts_equal_the_pairwise_check(tmp_path):
+    docs = _corpus()
     store = Store(str(tmp_path / "r.db"))
     ids = list(docs)
     for k in range(0, len(ids), 40):
@@ -43,6 +48,22 @@ def test_lsh_reposts_equal_the_pairwise_check(tmp_path):
     expected = sorted(near_duplicates(docs))
     assert len(expected) >= 20  # the half copies sit at the 0.5 threshold, some each side
     assert sorted(store.reposts()) == expected
+
+
+def test_reposts_are_the_same_whatever_the_batches(tmp_path):
+    # a batch's documents are indexed together: a copy in the same batch as its original, in a later
+    # one, or each page alone give the same reposts as the pairwise check over the same order
+    docs = _corpus()
+    ids = list(docs)
+    random.Random(2).shuffle(ids)
+    docs = {i: docs[i] for i in ids}
+    expected = sorted(near_duplicates(docs))
+    assert len(expected) >= 20
+    for size in (1, 13, len(ids)):
+        store = Store(str(tmp_path / f"b{size}.db"))
+        for k in range(0, len(ids), size):
+            store.add_documents([_doc(i, docs[i]) for i in ids[k:k + size]])
+        assert sorted(store.reposts()) == expected, size
 
 
 def test_signature_is_stable_and_bands_match_for_copies():
