@@ -35,11 +35,14 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
     # each token's text and case read once (slicing the Doc for every token and width was a quarter
     # of the extraction); a name starts with a capital, and may go on through "of" and "the"
     size = len(sdoc)
-    cap, part = [], []
+    cap, part, texts, spaces = [], [], [], []
     for t in sdoc:
-        c = t.text[:1].isupper()
+        tt = t.text
+        c = tt[:1].isupper()
         cap.append(c)
         part.append(c or t.lower_ in ("of", "the"))
+        texts.append(tt)
+        spaces.append(t.whitespace_)
     i = 0
     while i < size:  # country names ("Sudan", "South Sudan", "Ukraine's") and demonyms, in any token
         if not cap[i]:
@@ -48,16 +51,16 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
         for n in (4, 3, 2, 1):
             if i + n > size or not all(part[i:i + n]):
                 continue
-            span = sdoc[i:i + n]
-            after = sdoc[i + n] if i + n < size else None
-            if after is not None and after.text in ("-", "–") and not span[-1].whitespace_:
+            if i + n < size and texts[i + n] in ("-", "–") and not spaces[i + n - 1]:
                 break  # "Iran-backed", "US-led": a sponsor, not where the article is
-            text = span.text.replace("’s", "").replace("'s", "")
+            # the span's text (its tokens with the spaces between them), without a Span made for it
+            text = "".join(texts[k] + spaces[k] for k in range(i, i + n - 1)) + texts[i + n - 1]
+            text = text.replace("’s", "").replace("'s", "")
             if len(text) <= 2 and text not in SHORT_FORMS:
                 continue  # "KP", "NE": initials, not country codes
             c = by_name(text)
             w = W_NAMED
-            if c is None and n <= 3 and span[0].ent_type_ in ("PLACE", "GPE", "LOC"):
+            if c is None and n <= 3 and sdoc[i].ent_type_ in ("PLACE", "GPE", "LOC"):
                 ccs = countries_of_division(text)  # "Ituri", "Borno State": a province of one country
                 if len(ccs) == 1:
                     c, w = country(next(iter(ccs))), W_PLACE

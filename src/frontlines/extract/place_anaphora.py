@@ -12,6 +12,7 @@ from typing import Callable
 
 from spacy.tokens import Span
 
+from .doc_index import span_lemmas
 from .place_mentions import PlaceMention
 
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "both": 2}
@@ -41,6 +42,8 @@ def anaphoric_places(sent: Span, history: list[tuple[int, PlaceMention]], index:
     ``settlement`` tells a town or village from a region or country: "attacks in Malam Fatori ... an
     attack on the base and the town" points back to the last settlement named, with or without its
     feature noun, when no place was introduced as a town."""
+    if not span_lemmas(sent) & ANAPHORIC_NOUNS:
+        return []  # no "the town", "the base": nothing points back (and the history is not read)
     kinds = {pm.name: _kind(pm) for _, pm in history}
     out = []
     taken = set()
