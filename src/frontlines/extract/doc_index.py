@@ -62,7 +62,8 @@ def span_lemmas(span: Span, skip: str | None = None) -> frozenset[str]:
     key = (span.start, span.end, skip)
     got = last[1].get(key)
     if got is None:
-        got = last[1][key] = frozenset(t.lemma_.lower() for t in span if t.lower_ != skip)
+        got = last[1][key] = frozenset(t.lemma_.lower() for t in span) if skip is None else \
+            frozenset(t.lemma_.lower() for t in span if t.lower_ != skip)
     return got
 
 

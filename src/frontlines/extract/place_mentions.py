@@ -15,7 +15,7 @@ from spacy.tokens import Span, Token
 from ..names import fold
 from ..places.countries import by_demonym, by_name
 from .context import Resources
-from .doc_index import ent_of
+from .doc_index import ent_of, span_lemmas
 
 
 @dataclass
@@ -38,9 +38,13 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
     country = res.cue["countryside_words"]
     landmarks = res.cue["landmark_words"]
     out = []
+    words = span_lemmas(sent)
+    nouns = "capital" in words or not words.isdisjoint(landmarks)  # else no lowercase word can give one
     for tok in sent:
         # only a capitalised word, a place entity, 'capital' or a landmark noun can give a mention below
         if not tok.text[:1].isupper() and tok.ent_type_ not in ("PLACE", "GPE", "LOC", "FAC"):
+            if not nouns:
+                continue
             lemma = tok.lemma_.lower()
             if lemma != "capital" and lemma not in landmarks:
                 continue
