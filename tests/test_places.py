@@ -132,3 +132,28 @@ def test_the_place_inference_is_written_in_the_event_notes(pipeline):
     text = "On March 2, rebels captured the village of Tell Zzyzxa west of the city of Aleppo."
     ev = pipeline.extract(doc(text)).events[0]
     assert "not in the gazetteer; placed at Aleppo (west of)" in ev.notes
+
+
+def test_an_index_another_installation_uses_is_kept(tmp_path, monkeypatch):
+    # two installations share the cache folder, each with its own index: building one removes only
+    # indexes no process has opened for a week, and opening one marks it as in use
+    import os
+    import time
+
+    from frontlines.places import gazetteer as g
+    ours = tmp_path / "gazetteer-aaaa.sqlite"
+    in_use = tmp_path / "gazetteer-bbbb.sqlite"
+    forgotten = tmp_path / "gazetteer-cccc.sqlite"
+    for f in (ours, in_use, forgotten):
+        f.write_bytes(b"x")
+    month_ago = time.time() - 30 * 86400
+    os.utime(forgotten, (month_ago, month_ago))
+    assert g.drop_stale_indexes(ours) == [forgotten]
+    assert ours.exists() and in_use.exists() and not forgotten.exists()
+
+    monkeypatch.setenv("FRONTLINES_CACHE", str(tmp_path))
+    current = tmp_path / f"gazetteer-{g._fingerprint()}.sqlite"
+    current.write_bytes(b"x")
+    os.utime(current, (month_ago, month_ago))
+    assert g.builtin_index() == current
+    assert current.stat().st_mtime > time.time() - 60  # opened now: another build keeps it

@@ -21,6 +21,7 @@ import io
 import os
 import sqlite3
 import tempfile
+import time
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
@@ -527,20 +528,43 @@ def build_index(path: Path) -> None:
         db.commit()
         db.close()
         os.replace(tmp, path)
-        for stale in path.parent.glob("gazetteer-*.sqlite"):  # indexes of former data or code
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        drop_stale_indexes(path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
+STALE_DAYS = 7  # an index no process has opened for this long is removed when another is built
+
+
+def drop_stale_indexes(path: Path, days: float = STALE_DAYS) -> list[Path]:
+    """Remove the indexes beside ``path`` (of former data or code) that no process opened in ``days``.
+    Two installations share the cache folder (two checkouts, an upgrade while an ingest runs): each
+    builds its own index, and removing the other's at once broke the other's running ingest, whose
+    forked workers open the index by its path (they failed with "unable to open database file")."""
+    cutoff = time.time() - days * 86400
+    gone = []
+    for stale in path.parent.glob("gazetteer-*.sqlite"):
+        try:
+            if stale != path and stale.stat().st_mtime < cutoff:
+                stale.unlink()
+                gone.append(stale)
+        except OSError:
+            continue
+    return gone
+
+
 def builtin_index() -> Path:
-    """The built-in rows' SQLite index, built on first use (about half a minute) and reused."""
+    """The built-in rows' SQLite index, built on first use (about half a minute) and reused; each
+    use marks it as in use (its modification time) so that another installation keeps it."""
     name = f"gazetteer-{_fingerprint()}.sqlite"
     for folder in (cache_dir(), Path(tempfile.gettempdir()) / f"frontlines-{os.getuid()}"):
         path = folder / name
         if path.is_file():
+            try:
+                os.utime(path)
+            except OSError:  # a read-only cache: used as it is
+                pass
             return path
         try:
             build_index(path)
