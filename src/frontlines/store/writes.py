@@ -117,7 +117,7 @@ class Writes:
         prints = prints or {}
         fps = {d.id: prints.get(d.id) or minhash.fingerprint(d.article) for d in docs}
         with self.session() as s, s.begin():
-            s.execute(insert(DocumentRow), [
+            s.execute(insert(DocumentRow.__table__), [  # Core: the ORM's bulk path costs more per row
                 {"id": d.id, "sha256": d.sha256, "source_path": d.source_path, "media_type": d.media_type,
                  "raw": d.raw, "article": d.article, "comments": d.comments, "boilerplate": d.boilerplate,
                  "meta": json.loads(d.meta.model_dump_json()), "warnings": d.warnings,
@@ -148,7 +148,7 @@ class Writes:
         from ..merge import minhash
         if not items:
             return []
-        s.execute(insert(SignatureRow), [{"doc_id": d, "sig": fp.sig} for d, fp in items])
+        s.execute(insert(SignatureRow.__table__), [{"doc_id": d, "sig": fp.sig} for d, fp in items])
         keys = list({k for _, fp in items if fp.sig is not None for k in fp.bands})
         ours = {d for d, _ in items}
         stored: dict[int, list[tuple]] = {}
@@ -178,8 +178,8 @@ class Writes:
                 bands.append({"band": k, "doc_id": doc_id})
         if out:
             s.execute(insert(RepostRow), [{"original": a, "repost": b, "similarity": x} for a, b, x in out])
-        if bands:
-            s.execute(insert(BandRow), bands)
+        if bands:  # a Core insert: the ORM's bulk path cost more per row than the rows themselves
+            s.execute(insert(BandRow.__table__), bands)
         return out
 
     def index_missing_signatures(self) -> int:
