@@ -27,19 +27,13 @@ SHINGLE_CACHE = 8192  # articles whose shingle hashes are kept to check later pa
 COMMON_BAND = 32
 
 
-def _candidates(s: Session, doc_id: str, band_keys: list[int]) -> list[str]:
-    """The stored documents worth checking as originals of ``doc_id``: those sharing two of its band
-    keys, or one that few documents share; each once, earliest indexed first (the pairwise check's
-    order).  A band that hundreds of pages share (the same boilerplate sentence) would otherwise make
-    every one of them a candidate of every new page, and the check grew with the store; a real copy
-    shares many bands (at Jaccard similarity 0.3, two or more with probability 0.98)."""
-    rows = s.execute(select(BandRow.id, BandRow.band, BandRow.doc_id)
-                     .where(BandRow.band.in_(band_keys), BandRow.doc_id != doc_id)).all()
-    return _pick(rows)
-
-
-def _pick(rows) -> list[str]:
-    """``_candidates`` from the band rows (row order key, band, doc id) a document's keys matched."""
+def _candidates(rows) -> list[str]:
+    """The documents worth checking as originals of a new one, from the band rows (order key, band,
+    doc id) its band keys matched: those sharing two of its keys, or one that few documents share;
+    each once, earliest indexed first (the pairwise check's order).  A band that hundreds of pages
+    share (the same boilerplate sentence) would otherwise make every one of them a candidate of every
+    new page, and the check grew with the store; a real copy shares many bands (at Jaccard similarity
+    0.3, two or more with probability 0.98)."""
     size: dict[int, int] = {}
     for _, band, _ in rows:
         size[band] = size.get(band, 0) + 1
@@ -165,7 +159,7 @@ class Writes:
                 continue
             rows = [(rid, band, doc) for band in dict.fromkeys(fp.bands)
                     for rid, doc in stored.get(band, []) + pending.get(band, []) if doc != doc_id]
-            for cand in _pick(rows):
+            for cand in _candidates(rows):
                 other = batch[cand].hashes if batch and cand in batch else cache.get(cand)
                 if other is None:
                     article = s.scalar(select(DocumentRow.article).where(DocumentRow.id == cand)) or ""
