@@ -53,7 +53,7 @@ def _has_particle(tok: Token, particles: list[str]) -> bool:
         (tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ in particles)
 
 
-def lemma_of(tok: Token, known) -> str:
+def lemma_of(tok: Token, known: frozenset[str]) -> str:
     """The token's lemma, or a regular-inflection guess when the lemmatizer slipped ('staged' -> 'stag')."""
     lemma = tok.lemma_.lower()
     if lemma in known:
@@ -67,22 +67,22 @@ def lemma_of(tok: Token, known) -> str:
     return lemma
 
 
-_CLOSEST: dict[int, tuple] = {}  # id of a lexicon list -> (the list, its sorted words, {lemma: closest or None})
-
-
-def _closest(lemma: str, known) -> str | None:
+@lru_cache(maxsize=8192)
+def _closest(lemma: str, known: frozenset[str]) -> str | None:
     """The known lemma one letter off ``lemma`` (rapidfuzz), looked for once per lemma and lexicon list
     (most long lemmas are words the list does not hold at all, met again and again)."""
-    entry = _CLOSEST.get(id(known))
-    if entry is None or entry[0] is not known:
-        if len(_CLOSEST) > 16:
-            _CLOSEST.clear()
-        entry = _CLOSEST[id(known)] = (known, sorted(known), {})
-    memo = entry[2]
-    if lemma not in memo:
-        hit = process.extractOne(lemma, entry[1], scorer=fuzz.ratio, score_cutoff=90)
-        memo[lemma] = hit[0] if hit else None
-    return memo[lemma]
+    hit = process.extractOne(lemma, _sorted(known), scorer=fuzz.ratio, score_cutoff=90)
+    return hit[0] if hit else None
+
+
+@lru_cache(maxsize=8)
+def _sorted(known: frozenset[str]) -> list[str]:
+    return sorted(known)
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    return frozenset(triggers()["verbs"])
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +103,7 @@ def find_triggers(sent: Span) -> list[Trigger]:
         pos = tok.pos_
         if pos not in _TRIGGER_POS and not tok.tag_.startswith("VB") or tok.ent_type_ in ("ACTOR", "PLACE"):
             continue  # only a verb (or a verb form) or a noun can be a trigger
-        lemma = lemma_of(tok, lex["verbs"]) if pos in ("VERB", "AUX") else tok.lemma_.lower()
+        lemma = lemma_of(tok, _verbs()) if pos in ("VERB", "AUX") else tok.lemma_.lower()
         if (pos in ("VERB", "AUX") or tok.tag_.startswith("VB")) and tok.dep_ != "amod":  # not "jihadist-invaded nations"
             spec = lex["verbs"].get(lemma)
             # "took control of", "imposed full control over": a light verb with "control"
