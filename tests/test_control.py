@@ -63,6 +63,60 @@ def test_timeline_intervals_changes_and_disputes():
     assert tl.at(date(2018, 12, 1)) == []  # nothing known before the first report
 
 
+
+def _said(place, holder, day, doc="s"):
+    return ControlStatement(place=place, holder=holder, on=day,
+                            evidence=Evidence(doc_id=doc, start=0, end=5, text=f"{place} is held by {holder}"))
+
+
+def test_a_statement_is_checked_against_the_interval_in_force_on_its_day_in_a_long_history():
+    # forty changes of hands at one place, a month apart: statements land before the first report,
+    # on the day a holder took over, inside an interval, and after the last change
+    holders = ["Army", "Rebels"]
+    events = [ev(str(k), f"d{k}", "Tal Sahn", date(2016 + k // 12, k % 12 + 1, 1),
+                 actor1=holders[k % 2], actor2=holders[(k + 1) % 2]) for k in range(40)]
+    statements = [_said("Tal Sahn", "Army", date(2015, 6, 1), "s0"),      # before anything: starts the history
+                  _said("Tal Sahn", "Rebels", date(2016, 2, 1), "s1"),    # the day the rebels took it: agrees
+                  _said("Tal Sahn", "Rebels", date(2017, 5, 20), "s2"),   # the army held it then: disputed
+                  _said("Tal Sahn", "Rebels", date(2030, 1, 1), "s3")]    # the last holder, long after: agrees
+    ivs = build_timeline(events, statements).history("Tal Sahn")
+    assert len(ivs) == 41
+    first = ivs[0]
+    assert (first.basis, first.holder, first.start, first.end) == ("statement", "Army", date(2015, 6, 1), date(2016, 1, 1))
+    took = next(iv for iv in ivs if iv.start == date(2016, 2, 1))
+    assert took.holder == "Rebels" and not took.disputed and [e.doc_id for e in took.evidence] == ["d1", "s1"]
+    army = next(iv for iv in ivs if iv.start == date(2017, 5, 1))
+    assert army.holder == "Army" and army.disputed and army.evidence[-1].doc_id == "s2"
+    assert sum(iv.disputed for iv in ivs) == 1
+    assert ivs[-1].holder == "Rebels" and ivs[-1].end is None and ivs[-1].evidence[-1].doc_id == "s3"
+
+
+def test_the_timeline_is_built_and_read_with_the_collector_paused():
+    # a timeline over thousands of events builds as many intervals and rows while the events stay
+    # alive: the collector's passes over them made the build grow faster than the corpus
+    import gc
+    events = [ev(str(k), f"d{k}", f"Place {k % 50}", date(2019, 1, 1 + k % 28), actor1=f"Side {k % 3}")
+              for k in range(3000)]
+    said = [_said("Place 1", "Side 1", date(2019, 2, 1))]
+    passes = []
+
+    def count(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+    gc.collect()  # the allocation count starts from zero
+    gc.callbacks.append(count)
+    try:
+        tl = build_timeline(events, said)
+        rows, changes = tl.at(date(2019, 1, 20)), tl.between(date(2019, 1, 1), date(2019, 12, 31))
+        during = list(passes)
+        [dict(a=k) for k in range(5000)]  # the same work outside: the collector runs as usual
+    finally:
+        gc.callbacks.remove(count)
+    assert len(rows) == 50 and len(changes) == 3000
+    # unpaused, the build alone made some thirty passes; paused, the collector runs once as each
+    # of the three calls ends (over what the call built, once)
+    assert len(during) <= 3 and len(passes) > len(during)
+
 @pytest.fixture(scope="module")
 def seed_store(tmp_path_factory, shared):
     db = str(tmp_path_factory.mktemp("seeds") / "s.db")

@@ -88,11 +88,12 @@ def merged(store: Store, **filters) -> MergeResult:
         if kept is None:
             return _compute_merged(store, filters)
         state = store.view_state()  # before reading: a store that moves meanwhile is not kept as this state
-        rows = store.kept_rows(kept, state)
-        if rows is not None:
-            with paused():
+        with paused():  # its rows, then its events, while the rows stay alive: gcpause.py
+            rows = store.kept_rows(kept, state)
+            if rows is not None:
                 events = [Event.model_validate_json(d) for _, d in rows]
-            return MergeResult(events, store.view_links(kept))
+                del rows
+                return MergeResult(events, store.view_links(kept))
         result = _compute_merged(store, filters)
         _keep(store, kept, state, result)
         return result
@@ -120,9 +121,9 @@ def territorial_events(store: Store, raw: bool = False) -> list[Event]:
     key = kept_key({"raw": raw})
 
     def make() -> list[Event]:
-        rows = store.kept_rows(key, store.view_state(), territorial=True)
-        if rows is not None:
-            with paused():
+        with paused():
+            rows = store.kept_rows(key, store.view_state(), territorial=True)
+            if rows is not None:
                 return [Event.model_validate_json(d) for _, d in rows]
         return [e for e in merged(store, raw=raw).events if e.territorial and not e.regional()]
     return cached(store, ("territorial", bool(raw)), make)

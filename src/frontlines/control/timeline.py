@@ -9,10 +9,12 @@ of evidence kept.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from ..gcpause import paused
 from ..names import fold
 from ..records import ControlInterval, ControlStatement, Event, Evidence
 
@@ -37,6 +39,10 @@ class ControlTimeline:
         self.changes = changes
 
     def at(self, day: date) -> list[dict]:
+        with paused():  # a row and its evidence dicts per place: gcpause.py
+            return self._at(day)
+
+    def _at(self, day: date) -> list[dict]:
         rows = []
         for ivs in self.intervals.values():
             current = None
@@ -54,6 +60,10 @@ class ControlTimeline:
         return rows
 
     def between(self, start: date, end: date) -> list[dict]:
+        with paused():
+            return self._between(start, end)
+
+    def _between(self, start: date, end: date) -> list[dict]:
         return [{"place": c.place, "date": c.on.isoformat(), "holder": c.holder, "previous": c.previous,
                  "event_id": c.event_id, "latitude": c.latitude, "longitude": c.longitude,
                  "evidence": [e.model_dump() for e in c.evidence]}
@@ -67,7 +77,24 @@ class ControlTimeline:
         return []
 
 
+def _in_force(ivs: list[ControlInterval], day: date) -> ControlInterval | None:
+    """The interval of ``ivs`` (one place's, in order of start, each ending where the next starts)
+    in force on ``day``: found by bisection, as a place's history grows with the corpus."""
+    i = bisect_right(ivs, day, key=lambda iv: iv.start or date.min) - 1
+    if i < 0 or (ivs[i].end is not None and day >= ivs[i].end):
+        return None
+    return ivs[i]
+
+
 def build_timeline(events: list[Event], statements: list[ControlStatement | dict] = ()) -> ControlTimeline:
+    """The timeline of ``events`` and ``statements``, built with the collector paused (gcpause.py): it
+    builds a change and an interval per territorial event while the events it reads stay alive, and
+    the collector's passes over those made it grow twice as fast as the events (x10 for x4)."""
+    with paused():
+        return _build(events, statements)
+
+
+def _build(events: list[Event], statements: list[ControlStatement | dict]) -> ControlTimeline:
     changes: list[Change] = []
     for e in events:
         if not e.territorial or e.regional():
@@ -106,8 +133,7 @@ def build_timeline(events: list[Event], statements: list[ControlStatement | dict
         key = by_name.get(fold(st.place), fold(st.place))
         ivs = intervals.setdefault(key, [])
         by_name.setdefault(fold(st.place), key)
-        current = next((iv for iv in ivs if (iv.start is None or iv.start <= st.on) and (iv.end is None or st.on < iv.end)),
-                       None)
+        current = _in_force(ivs, st.on)
         if current is None:
             first = ivs[0].start if ivs else None
             ivs.insert(0, ControlInterval(place=st.place, place_id=st.place_id, latitude=st.latitude,

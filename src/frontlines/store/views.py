@@ -38,8 +38,8 @@ class KeptViews:
         q = select(ViewEventRow.event_id, ViewEventRow.data).where(ViewEventRow.key == key)
         if territorial:
             q = q.where(ViewEventRow.territorial.is_(True))
-        with self.session() as s:
-            return [tuple(r) for r in s.execute(q.order_by(ViewEventRow.seq))]
+        with self.engine.connect() as c:  # Core, not the ORM session: thousands of rows, no objects
+            return [tuple(r) for r in c.execute(q.order_by(ViewEventRow.seq))]
 
     def kept_page(self, key: str, offset: int, limit: int) -> tuple[tuple, int, list[tuple[str, str]]] | None:
         """(the state it was computed at, its number of events, (event id, JSON) of the page) of the
