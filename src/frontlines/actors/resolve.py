@@ -25,9 +25,10 @@ GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "org
                "member", "troop", "gunman", "terrorist", "insurgent", "army"}
 # "government forces", "regime troops", "the army": the state forces of the country the article is about
 GOVERNMENT = re.compile(r"^(?:the )?(?:(?P<who>[A-Z][a-z]+) )?(?:(?:(?:pro-)?government|regime|state|army|military)"
-                        r"(?: forces| troops| soldiers| army| units| warplanes| jets| aircraft| helicopters| artillery)?"
+                        r"(?: forces?| troops?| soldiers?| army| units?| warplanes?| jets?| aircraft| helicopters?| artillery| drones?)?"
                         r"|security (?:forces|services|personnel)|(?:military )?intelligence(?: personnel| officers| agents)?"
                         r"|police(?: forces| officers)?)$|^the (?:army|military)$", re.I)
+POLICE_PHRASE = re.compile(r"(?<!military )\bpolice\b", re.I)
 # what a state's forces hold: "Iranian positions", "a Turkish convoy"
 TARGET_NOUNS = {"position", "post", "base", "convoy", "patrol", "checkpoint", "outpost", "troop", "force", "soldier",
                 "unit", "vehicle", "depot", "facility", "site", "target", "jet", "drone"}
@@ -224,8 +225,12 @@ class ActorResolver:
         if gm:
             # "Syrian government warplanes", "Turkish security forces": the named state's forces;
             # "government forces", "the army": the forces of the country the article is about
+            # "police", "riot police", "Kenyan police officers": the state's police, not its army
             who = gm.group("who")
-            gov = (self.registry.by_demonym(who) if who else None) or self.government(state.country)
+            if POLICE_PHRASE.search(gm.group(0)):
+                gov = (self.state_forces(f"{who} police") if who else None) or self.government(state.country, "police")
+            else:
+                gov = (self.registry.by_demonym(who) if who else None) or self.government(state.country)
             if gov:
                 return gov
         # "Turkish occupation forces", "Malian troops", "the Sudanese army": a state's forces by its adjective
@@ -299,6 +304,11 @@ class ActorResolver:
             return True
         x, y = self.registry.get(a), self.registry.get(b)
         return x is not None and y is not None and x.name == y.name
+
+    def is_state_force(self, actor_id: str | None) -> bool:
+        """A state's military or police (ACLED's inter code 1)."""
+        a = self.registry.get(actor_id) if actor_id else None
+        return a is not None and a.inter == 1
 
     def foreign_state(self, actor_id: str, state: DocState) -> bool:
         """A state's forces, of another country than the article's."""
