@@ -15,6 +15,7 @@ from .doc_index import span_lemmas, span_text
 from .grammar import Clause
 from .lexicon import cues, triggers
 from .timex import When
+from .victims import VICTIM_WORDS, civilian_victims, mentions_civilians, state_target, victims_are_combatants
 
 TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territory", "Non-violent transfer of territory"}
 ARMED_NOUNS = {"militia", "militant", "fighter", "gunman", "rebel", "jihadist", "insurgent", "militiaman", "force",
@@ -34,6 +35,7 @@ class Roles:
     recipient: bool = False
     civilians: bool = False
     actor2_inferred: bool = False  # named from the article, not the sentence
+    forces_hit: bool = False  # actor2 is the state forces the clause's attack hit (victims.state_target)
 
 
 def _sentence_phrase_actor(sent: Span, actors, state, head_lemmas: set[str], prep: str) -> str | None:
@@ -108,8 +110,10 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
     elif cls in ("clash", "airstrike", "shell", "explode", "kill", "abduct", "arrest", "loot"):
         r.actor1 = subj or (first("by") if cl.trigger.nominal else None)
         r.actor2 = (objs[0] if objs else None) or first("with", "against", "on", "in")
-        r.civilians = _mentions_civilians(cl) or (cl.trigger.nominal and cls in ("clash", "airstrike", "shell", "explode")
-                                                  and _civilian_victims(sent))  # "civilians were killed in a drone strike"
+        # "civilians were killed in a drone strike"; "warplanes bombed the market, killing 12 residents"
+        r.civilians = mentions_civilians(cl) or (
+            (cl.trigger.nominal and cls in ("clash", "airstrike", "shell", "explode")
+             or cls in ("airstrike", "shell", "explode") and r.actor2 is None) and civilian_victims(sent))
     elif cls in ("protest", "riot"):
         r.actor1 = subj
     if r.actor1 is None and cls == "kill" and cause_noun(cl) is not None:
@@ -201,8 +205,12 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
             if a:
                 r.actor1 = a
                 break
+    if r.actor2 is None and not r.civilians and cls in ("clash", "airstrike", "shell", "explode", "kill"):
+        r.actor2 = state_target(cl, actors, state)  # "an attack on a police station", "killing two soldiers"
+        r.forces_hit = r.actor2 is not None
     if actors.same_actor(r.actor2, r.actor1):
         r.actor2 = None  # "killed in a Turkish drone strike": the strike's owner is not its target too
+        r.forces_hit = False
     if cls == "airstrike" and r.actor1 and actors.foreign_state(r.actor1, state):
         state.air_attacker = r.actor1  # whose the article's later "unidentified jets" may be
     if r.actor1 is None and cl.subject is not None and not cl.passive:
@@ -212,6 +220,10 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         r.actor1_name = "Unidentified Armed Group"  # "Iran-backed militias established a base": someone armed did
     if r.actor1 is None and r.actor1_name is None and cls in NEEDS_ACTOR:
         return None
+    if cls == "protest" and actors.is_state_force(r.actor1):
+        # "riot police used water cannon on students protesting": the police intervened; the
+        # protesters are the first actor (coded by default)
+        r.actor1, r.actor2 = None, r.actor2 or r.actor1
     r.assoc1 = [a for a in r.assoc1 + subj_assoc if a and a not in (r.actor1, r.actor2)]
     if r.civilians and not r.actor2:
         r.actor2_name = "Civilians"  # completed with the country when the event is placed
@@ -278,38 +290,6 @@ def _instrument(cl: Clause) -> str | None:
     return None
 
 
-def _victims_are_combatants(cl: Clause) -> bool:
-    combat = cues()["combatant_words"]
-    return any(t.dep_ in ("dobj", "nsubjpass", "conj", "appos") and t.lemma_.lower() in combat for t in cl.tokens) or \
-        any(t.dep_ in ("dobj", "nsubjpass") and t.ent_type_ == "ACTOR" for t in cl.tokens)
-
-
-def _mentions_civilians(cl: Clause) -> bool:
-    words = cues()["civilian_words"]
-    combat = cues()["combatant_words"]
-    for t in cl.tokens:
-        if t.dep_ in ("dobj", "nsubjpass", "pobj", "conj", "appos") and t.lemma_.lower() in words:
-            return True
-        if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in combat:
-            return False
-    return False
-
-
-VICTIM_WORDS = {"civilian", "woman", "child", "children", "villager", "resident", "elderly", "family", "displaced",
-                "student", "worker", "farmer", "passenger", "worshipper", "shopper", "migrant", "refugee"}
-
-
-def _civilian_victims(sent: Span) -> bool:
-    """'Women, children and the elderly were among the victims', 'killing 20 civilians': the sentence says
-    who was hit, and they are civilians, not fighters."""
-    combat = cues()["combatant_words"]
-    lemmas = [(t.lemma_.lower(), t.dep_) for t in sent]
-    if any(lem in combat and dep in ("nsubj", "nsubjpass", "dobj", "pobj", "conj") for lem, dep in lemmas):
-        return False
-    return any(lem in VICTIM_WORDS and dep in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
-               for lem, dep in lemmas)
-
-
 def _has_any(sent: Span, words: set[str]) -> bool:
     text = span_text(sent).lower()
     lemmas = span_lemmas(sent, skip="according")  # "according to" is no accord
@@ -366,7 +346,7 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         text = span_text(sent).lower()
         if re.search(r"\b(killed|shot dead|wounded)\b", text):
             return "Protests", "Excessive force against protesters"
-        if re.search(r"\b(dispers|tear gas|fired|arrested|detained|beat)", text):
+        if re.search(r"\b(dispers|tear gas|fired|arrested|detained|beat|water cannon|rubber bullet|baton|stun grenade)", text):
             return "Protests", "Protest with intervention"
         return "Protests", "Peaceful protest"
     if cls == "riot":
@@ -395,7 +375,7 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
                 not any(t.lemma_.lower() in VICTIM_WORDS for t in cl.tokens if t.dep_ in ("nsubjpass", "dobj")):
             return "Battles", "Armed clash"  # "13 people were killed in fighting between armed groups"
         # ACLED: victims not reported as fighters are civilians
-        if r.civilians or not _victims_are_combatants(cl):
+        if r.civilians or not (victims_are_combatants(cl) or r.forces_hit):
             return "Violence against civilians", "Attack"
     return "Battles", "Armed clash"
 

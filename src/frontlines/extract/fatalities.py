@@ -10,7 +10,8 @@ from .lexicon import cues
 _NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a dozen|dozens|several|scores|hundreds)"
 _PERSONS = (r"(?:people|persons?|civilians?|fighters?|militants?|soldiers?|troops?|members?|men|women|children|"
             r"residents?|rebels?|jihadists?|gunmen|officers?|servicemen|militiamen|policemen|workers?|"
-            r"protesters?|demonstrators?|combatants?|insurgents?|personnel|others?|farmers?|shepherds?)")
+            r"protesters?|demonstrators?|combatants?|insurgents?|personnel|others?|farmers?|shepherds?|"
+            r"man|woman|child|boy|girl|villagers?|constables?|policeman)")
 _QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*"
 _COUNT = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
 _KILL_WORD = re.compile(r"\b(?:killed|kills|dead|died|executed|slain|lost their lives|killing|leaving)\b", re.I)
@@ -20,6 +21,14 @@ _KILLED = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
 _PASSIVE_KILL = re.compile(r"(?:(?!\b(?:were|was|wounded|injured|while|whereas|but)\b)[^.;:()\d]){0,60}?"
                            r"\b(?:were|have been|had been)\s+(?:killed|executed|slain)\b", re.I)
 _KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed)\s+{_QUAL}{_NUMBER}\b", re.I)
+# "a police constable was shot dead": one victim, named without a number
+_ONE_KILLED = re.compile(r"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has been|had been)\s+"
+                         r"(?:killed|shot dead|executed|slain|beheaded|stabbed to death|beaten to death)\b", re.I)
+# "killed a soldier and two civilians", "killed a man": the victims listed after the verb, some without a
+# number; a list ends with "and" ("killing two soldiers, an officer told AFP" is two)
+_UNIT = rf"(?:{_QUAL}{_NUMBER}|a|an|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}"
+_AFTER_LIST = re.compile(rf"\b(?:killed|killing|kills|shot dead)\s+({_UNIT}(?:(?:\s*,\s*{_UNIT})*\s*,?\s+and\s+{_UNIT})?)\b", re.I)
+_UNIT_RX = re.compile(rf"(?:{_QUAL}{_NUMBER}|(a|an|one))\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
 ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
                              r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
 
@@ -48,6 +57,10 @@ def fatalities(text: str) -> int:
         # "some 14 militiamen of Afghan and Iraqi nationalities were killed": the victims, then a passive
         if _PASSIVE_KILL.match(text, k.end()):
             best = max(best, _to_int(k.group(1)))
+    if _ONE_KILLED.search(text):
+        best = max(best, 1)
+    for k in _AFTER_LIST.finditer(text):
+        best = max(best, sum(1 if u.group(2) else _to_int(u.group(1)) for u in _UNIT_RX.finditer(k.group(1))))
     # a coordinated list of victims before a passive "were killed"
     before = text[:m.start()]
     if re.search(r"\b(?:were|have been|had been)\s*$", before.rstrip()) or m.group(0).lower() in ("killed", "dead"):

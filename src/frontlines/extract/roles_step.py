@@ -17,6 +17,7 @@ from . import coding
 from .context import DocContext, Resources, SentenceContext
 from .doc_index import span_text
 from .grammar import Clause
+from .victims import INTERVENTION, intervening_forces
 
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
 
@@ -40,6 +41,8 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
     if not whole_sentence:
         membership_change(res, dc, s, cl, roles)
     ev_type, sub = coding.acled_type(cl, roles, res.actors, sent)  # roles' second actor does not change it
+    if sub in INTERVENTION and not roles.actor2 and not roles.actor2_name:
+        roles.actor2 = intervening_forces(sent, res.actors, state)  # who dispersed the protest
     antecedent = _antecedent(dc, s, cl) if roles.actor1 is None and not roles.actor1_name else None
     if antecedent is None and (roles.actor1 is not None or roles.actor1_name):
         # "Gangs launched a fresh attack on the capital ... The attack on Petionville was led by X": the
