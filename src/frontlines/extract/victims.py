@@ -66,7 +66,7 @@ def _is_target(t: Token, verb: Token) -> bool:
     if t.dep_ in TARGET_DEPS:
         return True
     if t.dep_ == "pobj":
-        return t.head.lower_ in TARGET_PREPS and t.head.head.lower_ != "according"
+        return t.head.lower_ in TARGET_PREPS
     # "leaving several soldiers dead": the subject of the toll, not of the attack
     return t.dep_ == "nsubj" and t.head.i != verb.i and t.head.lower_ in TOLL_WORDS
 
@@ -87,9 +87,8 @@ def force_kind(t: Token) -> str | None:
 
 
 def state_target(cl: Clause, actors, state) -> str | None:
-    """The state forces the clause's attack hit, named by what was hit: the phrase's own state
-    ("two Turkish soldiers") if the registry reads one, else the article's country's military or
-    police; None when no target is a state's men or post."""
+    """The state forces the clause's attack hit, named by what was hit (``_forces``); None when no
+    target is a state's men or post."""
     verb = cl.trigger.verb
     for t in _hit_tokens(cl):
         if not _is_target(t, verb):
@@ -97,11 +96,15 @@ def state_target(cl: Clause, actors, state) -> str | None:
         kind = force_kind(t)
         if kind is None:
             continue
-        named = actors.token_actor(t, state, strict=True)
-        if named:
-            return named
-        return actors.government(state.country, kind) if state.country else None
+        return _forces(t, kind, actors, state)
     return None
+
+
+def _forces(t: Token, kind: str, actors, state) -> str | None:
+    """The forces a token names: the phrase's own state ("two Turkish soldiers") if the registry reads
+    one, else the article's country's military or police."""
+    return actors.token_actor(t, state, strict=True) or \
+        (actors.government(state.country, kind) if state.country else None)
 
 
 INTERVENTION = {"Protest with intervention", "Excessive force against protesters"}
@@ -112,8 +115,6 @@ def intervening_forces(sent: Span, actors, state) -> str | None:
     word of the sentence that names a state's men; None when it names none."""
     for t in sent:
         kind = force_kind(t)
-        if kind is None:
-            continue
-        return actors.token_actor(t, state, strict=True) or \
-            (actors.government(state.country, kind) if state.country else None)
+        if kind is not None:
+            return _forces(t, kind, actors, state)
     return None
