@@ -28,7 +28,7 @@ _ONE_KILLED = re.compile(r"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has be
 # number; a list ends with "and" ("killing two soldiers, an officer told AFP" is two)
 _UNIT = rf"(?:{_QUAL}{_NUMBER}|a|an|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}"
 _AFTER_LIST = re.compile(rf"\b(?:killed|killing|kills|shot dead)\s+({_UNIT}(?:(?:\s*,\s*{_UNIT})*\s*,?\s+and\s+{_UNIT})?)\b", re.I)
-_UNIT_RX = re.compile(rf"(?:{_QUAL}{_NUMBER}|(a|an|one))\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
+_UNIT_RX = re.compile(rf"{_UNIT}\b", re.I)  # one of the list; its number (group 1) is None for "a", "an"
 ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
                              r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
 
@@ -60,7 +60,7 @@ def fatalities(text: str) -> int:
     if _ONE_KILLED.search(text):
         best = max(best, 1)
     for k in _AFTER_LIST.finditer(text):
-        best = max(best, sum(1 if u.group(2) else _to_int(u.group(1)) for u in _UNIT_RX.finditer(k.group(1))))
+        best = max(best, sum(_to_int(u.group(1)) if u.group(1) else 1 for u in _UNIT_RX.finditer(k.group(1))))
     # a coordinated list of victims before a passive "were killed"
     before = text[:m.start()]
     if re.search(r"\b(?:were|have been|had been)\s*$", before.rstrip()) or m.group(0).lower() in ("killed", "dead"):
