@@ -75,6 +75,25 @@ def test_signature_is_stable_and_bands_match_for_copies():
     assert containment(text, text + " extra words here and there") == 1.0
 
 
+def test_signature_is_datasketch_minhash_in_exact_integers():
+    """The signature a store keeps must not change between versions (stored pages are compared with
+    new ones by it): each value is min over shingles of ((a*h + b) mod 2^64) mod (2^61 - 1), cut to
+    32 bits, with h the shingle's 32-bit blake2b hash — computed here with Python's exact integers."""
+    import hashlib
+
+    from frontlines.merge.minhash import _A, _B, fingerprint, shingles
+
+    text = ("Rebel fighters shelled the outskirts of the town on Tuesday, and the army answered with "
+            "air strikes on two villages to the north; at least nine people were killed, a monitor said.")
+    hs = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in shingles(text)]
+    p = (1 << 61) - 1
+    want = [min((((int(a) * h + int(b)) % (1 << 64)) % p) & 0xFFFFFFFF for h in hs) for a, b in zip(_A, _B)]
+    sig = signature(text)
+    assert [int.from_bytes(sig[4 * k:4 * k + 4], "little") for k in range(128)] == want
+    fp = fingerprint(text)
+    assert fp.sig == sig and fp.bands == bands(sig) and sorted(set(hs)) == list(fp.hashes)
+
+
 def test_views_are_cached_until_the_store_changes(tmp_path, pipeline):
     from rich.console import Console
 

@@ -35,8 +35,8 @@ def prime_divisions(mentions_by_sent: dict, ctx: PlaceContext) -> None:
     — more than one town does — though the gazetteer has no row for them."""
     if not ctx.home:
         return
-    named = {div.name for ms in mentions_by_sent.values() for pm in ms
-             for div in [division(pm.name, ctx.home)] if div is not None}
+    named = dict.fromkeys(div.name for ms in mentions_by_sent.values() for pm in ms  # in the article's order:
+                          for div in [division(pm.name, ctx.home)] if div is not None)  # a tie goes to the first
     for name in named:
         ctx.admin1[name] += 2
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from hashlib import blake2b
+from typing import Iterable
 
 import numpy as np
 
@@ -23,6 +25,7 @@ BANDS, ROWS = 64, 2
 THRESHOLD = 0.5
 _PRIME = np.uint64((1 << 61) - 1)
 _MAX = np.uint64((1 << 32) - 1)
+_SHIFT = np.uint64(61)
 _rng = np.random.RandomState(1)
 _A = _rng.randint(1, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
 _B = _rng.randint(0, (1 << 61) - 1, size=NUM_PERM, dtype=np.uint64)
@@ -34,9 +37,10 @@ def shingles(text: str, n: int = 5) -> set[str]:
     return {" ".join(words[i:i + n]) for i in range(max(0, len(words) - n + 1))}
 
 
-def _hashes(sh: set[str]) -> np.ndarray:
-    return np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=4).digest(), "little") for s in sh),
-                       dtype=np.uint64, count=len(sh))
+def _hashes(sh: Iterable[str]) -> np.ndarray:
+    """The 32-bit blake2b hash of each shingle (little-endian), as uint64 for the permutations."""
+    digests = b"".join([blake2b(s.encode(), digest_size=4).digest() for s in sh])
+    return np.frombuffer(digests, dtype="<u4").astype(np.uint64)
 
 
 def signature(text: str) -> bytes | None:
@@ -47,10 +51,22 @@ def signature(text: str) -> bytes | None:
 def _signature(sh: set[str]) -> bytes | None:
     if not sh:
         return None
-    hv = _hashes(sh)
-    with np.errstate(over="ignore"):
-        perm = ((np.outer(hv, _A) + _B) % _PRIME) & _MAX  # (shingles, NUM_PERM), wraps like datasketch
-    return perm.min(axis=0).astype(np.uint32).tobytes()
+    return _minhash(_hashes(sh))
+
+
+def _minhash(hv: np.ndarray) -> bytes:
+    """``min((a * h + b) mod p) & (2^32 - 1)`` over the shingle hashes ``hv``, for each of the
+    ``NUM_PERM`` permutations, with ``a * h + b`` wrapping at 2^64 as datasketch's does.  The
+    remainder modulo the Mersenne prime p = 2^61 - 1 is taken without a division: 2^61 = 1 (mod p),
+    so x = (x >> 61) + (x & p) (mod p), a sum below 2p."""
+    x = np.multiply.outer(hv, _A)  # (shingles, NUM_PERM); uint64 arithmetic wraps
+    x += _B
+    high = x >> _SHIFT
+    x &= _PRIME
+    x += high
+    x[x >= _PRIME] -= _PRIME
+    x &= _MAX
+    return x.min(axis=0).astype(np.uint32).tobytes()
 
 
 def bands(sig: bytes) -> list[int]:
@@ -84,16 +100,19 @@ class Fingerprint:
 
 
 def shingle_hashes(sh: set[str]) -> np.ndarray:
-    """Sorted unique 64-bit hashes of shingles (two distinct shingles share one with odds of 2^-64)."""
-    hv = np.fromiter((int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") for s in sh),
-                     dtype=np.uint64, count=len(sh))
-    return np.unique(hv)
+    """The sorted unique 32-bit hashes of shingles, the signature's own (``_hashes``).  Two distinct
+    shingles share one with odds of 2^-32: two articles of 300 shingles each count a shared shingle
+    they do not have once in some 50,000 comparisons, which moves their containment by 1/300."""
+    return np.unique(_hashes(sh))
 
 
 def fingerprint(text: str) -> Fingerprint:
-    sh = shingles(text)  # once, for the signature and the hashes
-    sig = _signature(sh)
-    return Fingerprint(sig, bands(sig) if sig is not None else [], shingle_hashes(sh))
+    sh = shingles(text)  # once, and each shingle hashed once, for the signature and the hashes
+    if not sh:
+        return Fingerprint(None, [], np.unique(_hashes(sh)))
+    hv = _hashes(sh)
+    sig = _minhash(hv)
+    return Fingerprint(sig, bands(sig), np.unique(hv))
 
 
 def hashed_containment(a: np.ndarray, b: np.ndarray) -> float:

@@ -153,6 +153,7 @@ class _Builtin:
         self._rows: dict[str, Place] = {}
         self._ids = Memo(50_000)  # folded name -> place ids: reports name the same places again
         self._domains: dict[tuple, dict[int, list[str]]] = {}
+        self._adm1: dict[tuple[str, str], str | None] = {}  # (country, division code) -> its ADM1 row's id
         self._len: int | None = None
 
     def __getstate__(self) -> dict:  # a connection does not travel to another process; it is reopened there
@@ -212,9 +213,13 @@ class _Builtin:
         return list(self.db.execute("SELECT code, name, asciiname FROM admin1 ORDER BY code"))
 
     def admin1_row(self, cc: str, admin1: str) -> Place | None:
-        row = self.db.execute("SELECT id FROM places WHERE fcode = 'ADM1' AND cc = ? AND admin1 = ? "
-                              "ORDER BY rowid DESC LIMIT 1", (cc, admin1)).fetchone()
-        return self.get(row[0]) if row else None
+        key = (cc, admin1)  # a few thousand divisions in all, asked for again for every event placed
+        if key not in self._adm1:
+            row = self.db.execute("SELECT id FROM places WHERE fcode = 'ADM1' AND cc = ? AND admin1 = ? "
+                                  "ORDER BY rowid DESC LIMIT 1", key).fetchone()
+            self._adm1[key] = row[0] if row else None
+        pid = self._adm1[key]
+        return self.get(pid) if pid else None
 
 
 class _PlacesView(Mapping):
