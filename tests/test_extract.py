@@ -188,3 +188,46 @@ def test_the_sentence_index_answers_as_spacy_does(pipeline):
             assert span_lemmas(sent) == {t.lemma_.lower() for t in sent}
             assert span_lemmas(sent, skip="according") == {t.lemma_.lower() for t in sent if t.lower_ != "according"}
     assert "accord" in span_lemmas(list(first.sents)[1]) and "accord" not in span_lemmas(list(first.sents)[1], "according")
+
+
+@pytest.mark.parametrize("sentence,verb,subject", [
+    # the small model reads the noun after a fronted date as the date's object
+    ("On 9 June bandits killed 12 villagers in the hills.", "killed", "bandits"),
+    # ... or the verb as that noun's reduced relative, which a finite verb cannot head
+    ("On 18 August insurgents attacked near the town with mortars.", "attacked", "insurgents"),
+])
+def test_a_subject_after_a_fronted_date_is_the_verbs(pipeline, sentence, verb, subject):
+    from frontlines.extract.grammar import subject_of
+    sdoc = pipeline.nlp(sentence)
+    tok = next(t for t in sdoc if t.text == verb)
+    assert subject_of(tok) == (next(t for t in sdoc if t.text == subject), False)
+
+
+@pytest.mark.parametrize("sentence,verb", [
+    ("The soldiers killed in the ambush were buried on Sunday.", "killed"),  # a real reduced relative
+    ("Villagers attacked by gunmen fled to the hills.", "attacked"),
+    ("On Monday morning the convoy left the city.", "left"),  # its own subject
+])
+def test_reduced_relatives_and_real_subjects_are_left_alone(pipeline, sentence, verb):
+    from frontlines.extract.grammar import subject_of
+    sdoc = pipeline.nlp(sentence)
+    tok = next(t for t in sdoc if t.text == verb)
+    subj, _ = subject_of(tok)
+    assert subj is None or subj.text == "convoy"
+
+
+def test_insurgents_after_a_fronted_date_are_the_provinces_insurgency(pipeline):
+    text = ("On 18 August insurgents attacked the village of Mbau in Mocimboa da Praia district, "
+            "Cabo Delgado province, with mortars.")
+    ex = pipeline.extract(doc_from_text(text, published=date(2022, 8, 20)))
+    assert [e.actor1 for e in ex.events] == ["Islamic State Mozambique Province"]
+
+
+def test_a_participle_hung_on_a_fronted_dates_object_is_the_main_verb(pipeline):
+    # the parser tags the verb a participle and makes the preposition the sentence's root
+    text = ("On 5 October insurgents attacked near Mueda town with rockets they had captured a month before, "
+            "in Cabo Delgado province.")
+    sdoc = pipeline.nlp(text)
+    assert (sdoc[4].tag_, sdoc[4].dep_, sdoc[0].dep_) == ("VBN", "acl", "ROOT")  # the parse this is about
+    ex = pipeline.extract(doc_from_text(text, published=date(2022, 10, 8)))
+    assert [e.actor1 for e in ex.events] == ["Islamic State Mozambique Province"]

@@ -16,6 +16,7 @@ from datetime import date
 from spacy.tokens import Doc, Token
 
 from ..records import Mention
+from ..syntax import swallowed_subject
 from ..places.countries import by_name, country
 from .generic import generic_id, state_actor_for_adjective
 from .registry import Registry
@@ -192,7 +193,11 @@ class ActorResolver:
         token, read from its parse once per document (a token is asked about again and again)."""
         got = state.phrases.get(tok.i)
         if got is None:
-            np = [t for t in tok.subtree if t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod"]
+            # a verb the parser hung on the noun as a relative ("On 18 August insurgents attacked ...":
+            # syntax.swallowed_subject) is the noun's predicate, not part of its phrase
+            clause = {t.i for c in tok.children if c.dep_ == "acl" and c.i == tok.i + 1
+                      and getattr(swallowed_subject(c), "i", None) == tok.i for t in c.subtree}
+            np = [t for t in tok.subtree if (t.pos_ not in ("VERB", "AUX") or t.dep_ == "amod") and t.i not in clause]
             lemmas = {t.lemma_.lower() for t in np}
             phrase = " ".join(t.text for t in np if t.dep_ != "det")
             phrase_all = " ".join(t.text for t in np if t.dep_ != "det" or t.lower_ == "the")

@@ -16,6 +16,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
+from ..syntax import swallowed_subject
 from .doc_index import span_lemmas
 from .lexicon import cues, triggers
 
@@ -256,7 +257,7 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
                 t = t.head
             continue
         break
-    return None, False
+    return swallowed_subject(verb), False
 
 
 def build_clause(trig: Trigger) -> Clause:
