@@ -231,3 +231,29 @@ def test_a_participle_hung_on_a_fronted_dates_object_is_the_main_verb(pipeline):
     assert (sdoc[4].tag_, sdoc[4].dep_, sdoc[0].dep_) == ("VBN", "acl", "ROOT")  # the parse this is about
     ex = pipeline.extract(doc_from_text(text, published=date(2022, 10, 8)))
     assert [e.actor1 for e in ex.events] == ["Islamic State Mozambique Province"]
+
+
+@pytest.mark.parametrize("text,actors", [
+    # plain soldiers are the forces of the country the article is about
+    ("Soldiers killed three militants near the town of Tera in Niger on Monday.",
+     [("Military Forces of Niger", "")]),
+    ("Militants attacked the village of Ayorou in Niger on Monday. On Tuesday the soldiers shelled the town of Tera.",
+     [("Unidentified Armed Group (Niger)", ""), ("Military Forces of Niger", "")]),
+    ("The troops came under attack near the town of Tera in Niger on Friday, the ministry said.",
+     [("Unidentified Armed Group (Niger)", "Military Forces of Niger")]),
+    # ... or the state's forces just named, at home or abroad
+    ("Turkish troops shelled the village of Kafr Jana on Monday. The troops also struck the town of Tal Rifaat on Tuesday.",
+     [("Military Forces of Turkey", ""), ("Military Forces of Turkey", "")]),
+])
+def test_plain_soldiers_are_a_states_forces(pipeline, text, actors):
+    ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
+    assert [(e.actor1, e.actor2) for e in ex.events] == actors
+
+
+@pytest.mark.parametrize("text", [
+    "UN peacekeeping troops clashed with rebels near the town of Tera in Niger on Monday.",
+    "Rebel soldiers attacked the town of Tera in Niger on Monday.",
+])
+def test_peacekeepers_and_rebel_soldiers_are_not_the_national_army(pipeline, text):
+    ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
+    assert ex.events and all(e.actor1 != "Military Forces of Niger" for e in ex.events)

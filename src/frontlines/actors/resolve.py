@@ -46,6 +46,12 @@ GENERIC_KINDS = {"unidentified armed group": "unidentified_armed_group", "civili
 # plain words for an armed group's fighters, which in a report about one group mean that group
 MILITANT_NOUNS = {"militant", "jihadist", "extremist", "insurgent", "terrorist", "militiaman", "militia"}
 NON_STATE_EXCLUDE = {"unidentified", "unknown", "suspected", "some", "other", "rival"}
+# plain words for a state's soldiers ("soldiers were killed", "the troops withdrew")
+BARE_FORCE_NOUNS = {"troop", "soldier", "serviceman"}
+QUANTIFIERS = {"some", "several", "many", "few", "dozens", "hundreds", "scores", "thousands", "more", "than", "at",
+               "least", "about", "around", "nearly", "over", "up", "to", "of", "all", "other", "two", "three"}
+FOREIGN_FORCE_WORDS = {"peacekeeping", "peacekeeper", "un", "foreign", "international", "coalition", "allied", "nato",
+                       "mercenary", "enemy", "private"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}
 # words that make a capitalised name an armed group ("the Sultan Murad Division", "Liwa al-Quds")
 GROUP_NAME_WORDS = {"brigade", "brigades", "division", "battalion", "army", "front", "movement", "forces", "council",
@@ -244,6 +250,18 @@ class ActorResolver:
             forces = self.state_forces(" ".join(t.text for t in sorted(mods, key=lambda t: t.i)))
             if forces:
                 return forces
+        # "soldiers", "the troops", "12 soldiers": a state's forces — those just named ("Turkish troops
+        # shelled X. The troops also struck Y"), else the forces of the country the article is about
+        if tok.lemma_.lower() in BARE_FORCE_NOUNS and all(
+                t.i >= tok.i or t.dep_ in ("det", "nummod", "quantmod", "predet") or t.like_num or t.lower_ in QUANTIFIERS
+                for t in np) and not lemmas & (NON_STATE_WORDS | FOREIGN_FORCE_WORDS):
+            last = state.last_subject
+            if last and self.is_state_army(last) and any(c.dep_ == "det" and c.lower_ in ("the", "these", "those")
+                                                          for c in tok.children):
+                return last
+            gov = self.government(state.country)
+            if gov:
+                return gov
         # "Turkish-backed militants", "the US-backed SDF"
         for t in np:
             if t.lemma_.lower() == "back" or t.lower_.endswith("-backed"):
@@ -314,6 +332,11 @@ class ActorResolver:
         """A state's military or police (ACLED's inter code 1)."""
         a = self.registry.get(actor_id) if actor_id else None
         return a is not None and a.inter == 1
+
+    def is_state_army(self, actor_id: str | None) -> bool:
+        """A state's forces at home or abroad (a foreign army is ACLED's inter 8 where it fights)."""
+        a = self.registry.get(actor_id) if actor_id else None
+        return a is not None and (a.inter == 1 or a.type == "state force")
 
     def foreign_state(self, actor_id: str, state: DocState) -> bool:
         """A state's forces, of another country than the article's."""
