@@ -257,3 +257,11 @@ def test_plain_soldiers_are_a_states_forces(pipeline, text, actors):
 def test_peacekeepers_and_rebel_soldiers_are_not_the_national_army(pipeline, text):
     ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
     assert ex.events and all(e.actor1 != "Military Forces of Niger" for e in ex.events)
+
+
+def test_a_capitalised_actor_noun_is_not_a_place(pipeline):
+    # the statistical model calls a sentence-initial "Gunmen" a GPE
+    text = "Gunmen ambushed soldiers near the town of Tillaberi in Niger on Tuesday, killing seven."
+    assert pipeline.nlp(text)[0].ent_type_ == "GPE"  # the mistake this is about
+    ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
+    assert [(e.location, e.actor2) for e in ex.events] == [("Tillaberi", "Military Forces of Niger")]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from ..actors.resolve import BARE_FORCE_NOUNS, GROUP_NOUNS, MILITANT_NOUNS
 from ..names import fold
 from ..places.countries import by_demonym, by_name
 from .context import Resources
@@ -29,6 +30,8 @@ class PlaceMention:
     near: str | None = None  # "south of": the event happened near this place, not in it
 
 
+ACTOR_NOUNS = GROUP_NOUNS | MILITANT_NOUNS | BARE_FORCE_NOUNS | {"bandit", "assailant", "attacker", "kidnapper",
+                                                                 "protester", "demonstrator", "rioter", "civilian"}
 WEAPON_NOUNS = {"rocket", "missile", "shell", "drone", "launcher", "mortar", "bomb", "munition", "grenade", "rifle"}
 
 
@@ -59,7 +62,7 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             if first.head.lower_ == "of" and first.head.head.lemma_.lower() in feats:
                 feature = first.head.head.lemma_.lower()
         is_place = tok.ent_type_ == "PLACE" or (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B"
-                                                and not modifier(tok))
+                                                and not modifier(tok) and not actor_noun(tok))
         if not is_place and feature and tok.pos_ in ("PROPN", "NOUN", "ADJ", "VERB") and tok.text[:1].isupper() \
                 and tok.ent_type_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
             is_place = True  # "the village of Kafr Batikh": a name the gazetteer may lack
@@ -148,6 +151,12 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
         end = span.end_char if region is None or nxt is None or not region.endswith(nxt.text) else nxt.idx + len(nxt)
         out.append(PlaceMention(tok, name, feature, region, start, end, near))
     return out
+
+
+def actor_noun(tok: Token) -> bool:
+    """'Gunmen ambushed ...': a common noun for those who act (the model sometimes calls a capitalised
+    one a place), never a place name."""
+    return tok.pos_ == "NOUN" and tok.lemma_.lower() in ACTOR_NOUNS
 
 
 AGENCIES = {"ap", "afp", "reuters", "xinhua", "anadolu", "aa", "upi", "dpa", "efe", "ansa", "tass", "sana", "irna"}
