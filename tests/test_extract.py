@@ -265,3 +265,21 @@ def test_a_capitalised_actor_noun_is_not_a_place(pipeline):
     assert pipeline.nlp(text)[0].ent_type_ == "GPE"  # the mistake this is about
     ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
     assert [(e.location, e.actor2) for e in ex.events] == [("Tillaberi", "Military Forces of Niger")]
+
+
+@pytest.mark.parametrize("text,coded", [
+    # a province named after a country is the province: Niger State is in Nigeria
+    ("Gunmen killed nine villagers in the village of Tegina in Niger State on Sunday.",
+     [("Violence against civilians", "Unidentified Armed Group (Nigeria)", "Civilians (Nigeria)", "Nigeria")]),
+    # "Kaduna State" is a province, not "state forces"; worshippers are civilians
+    ("Gunmen abducted 20 worshippers in Kaduna State on Friday.",
+     [("Violence against civilians", "Unidentified Armed Group (Nigeria)", "Civilians (Nigeria)", "Nigeria")]),
+    # bandits and kidnappers killed by troops are armed men: a battle, not an attack on civilians
+    ("Troops killed five bandits in Rafi, Niger State, on Monday.",
+     [("Battles", "Military Forces of Nigeria", "", "Nigeria")]),
+    ("Soldiers shot dead two kidnappers near Kajuru in Kaduna State on Monday.",
+     [("Battles", "Military Forces of Nigeria", "", "Nigeria")]),
+])
+def test_nigerian_states_bandits_and_worshippers(pipeline, text, coded):
+    ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
+    assert [(e.event_type, e.actor1, e.actor2, e.country) for e in ex.events] == coded

@@ -25,8 +25,10 @@ GROUP_NOUNS = {"group", "faction", "movement", "coalition", "organization", "org
                "fighter", "jihadist", "rebel", "force", "militia", "alliance", "formation", "brigade", "unit",
                "member", "troop", "gunman", "terrorist", "insurgent", "army"}
 # "government forces", "regime troops", "the army": the state forces of the country the article is about
-GOVERNMENT = re.compile(r"^(?:the )?(?:(?P<who>[A-Z][a-z]+) )?(?:(?:(?:pro-)?government|regime|state|army|military)"
-                        r"(?: forces?| troops?| soldiers?| army| units?| warplanes?| jets?| aircraft| helicopters?| artillery| drones?)?"
+_FORCE_NOUN = r" (?:forces?|troops?|soldiers?|army|units?|warplanes?|jets?|aircraft|helicopters?|artillery|drones?)"
+# "state" only with its forces: "Kaduna State", "Islamic State" are a province and a group
+GOVERNMENT = re.compile(r"^(?:the )?(?:(?P<who>[A-Z][a-z]+) )?(?:(?:(?:pro-)?government|regime|army|military)"
+                        rf"(?:{_FORCE_NOUN})?|state{_FORCE_NOUN}"
                         r"|security (?:forces|services|personnel)|(?:military )?intelligence(?: personnel| officers| agents)?"
                         r"|police(?: forces| officers)?)$|^the (?:army|military)$", re.I)
 POLICE_PHRASE = re.compile(r"(?<!military )\bpolice\b", re.I)

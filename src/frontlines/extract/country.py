@@ -20,9 +20,12 @@ from ..places.resolve import PlaceContext
 # how much each kind of clue counts
 W_PLACE = 1.0      # a place that resolved without doubt (already counted in the place context)
 W_NAMED = 2.0      # the country named outright
+W_DIVISION = 1.5   # a province named with its kind ("Borno State", "Niger State")
 W_DEMONYM = 0.5    # a state adjective: often a foreign actor ("Turkish drones" in Syria)
 W_ACTOR = 0.5      # a registry actor of that country
 SHORT_FORMS = {"US", "UK"}
+# what follows a name that makes it a province, not a country ("Niger State")
+DIVISION_WORDS = {"State", "Province", "Governorate", "Region", "County", "District", "Prefecture", "Department"}
 # a short name reports use for two countries
 AMBIGUOUS = {"Congo": ("CD", "CG")}
 
@@ -58,12 +61,20 @@ def article_countries(sdoc: Doc, ctx: PlaceContext, registry=None, tok_actor: di
             text = text.replace("’s", "").replace("'s", "")
             if len(text) <= 2 and text not in SHORT_FORMS:
                 continue  # "KP", "NE": initials, not country codes
+            after = texts[i + n] if i + n < size else ""
+            if after in DIVISION_WORDS and by_name(text) is not None:
+                # "Niger State", "Lebanon Province": a province named after a country is the province
+                ccs = countries_of_division(f"{text} {after}")
+                if len(ccs) == 1:
+                    votes[next(iter(ccs))] += W_DIVISION
+                i += n
+                break
             c = by_name(text)
             w = W_NAMED
             if c is None and n <= 3 and sdoc[i].ent_type_ in ("PLACE", "GPE", "LOC"):
                 ccs = countries_of_division(text)  # "Ituri", "Borno State": a province of one country
-                if len(ccs) == 1:
-                    c, w = country(next(iter(ccs))), W_PLACE
+                if len(ccs) == 1:  # named as a province, it says more than a name that is one somewhere
+                    c, w = country(next(iter(ccs))), W_DIVISION if texts[i + n - 1] in DIVISION_WORDS else W_PLACE
             if c is None and n == 1:
                 c, w = by_demonym(text), W_DEMONYM
             if text in AMBIGUOUS:
