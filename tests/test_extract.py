@@ -283,3 +283,21 @@ def test_a_capitalised_actor_noun_is_not_a_place(pipeline):
 def test_nigerian_states_bandits_and_worshippers(pipeline, text, coded):
     ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
     assert [(e.event_type, e.actor1, e.actor2, e.country) for e in ex.events] == coded
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("A man and three boys were killed when the shell landed.", 4),  # a list before the passive, one without a number
+    ("Armed men massacred 31 displaced people at the camp.", 31),
+    ("Five members of one clan were later killed near the river.", 5),
+    ("A spokesman said two soldiers were killed.", 2),  # a speaker is not a victim
+])
+def test_tolls_written_as_lists_massacres_and_later_deaths(text, deaths):
+    from frontlines.extract.fatalities import fatalities
+    assert fatalities(text) == deaths
+
+
+def test_each_place_of_a_sentence_keeps_its_own_toll(pipeline):
+    text = ("Three civilians were killed in shelling on the town of Saraqib on Monday, while two children were "
+            "killed in shelling on the town of Ariha.")
+    ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
+    assert sorted((e.location, e.fatalities) for e in ex.events) == [("Ariha", 2), ("Saraqib", 3)]

@@ -8,6 +8,8 @@ the sentence's events on the context as the previous events.
 """
 from __future__ import annotations
 
+import re
+
 from ..places.resolve import km
 from ..records import Event, Evidence
 from . import coding
@@ -20,7 +22,11 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
     # fatalities named in the sentence go to its first event; "... were killed in the fighting"
     # with no event of its own goes to the previous sentence's event in the same paragraph
     deaths = coding.fatalities(span_text(sent))
-    if deaths and sent_events:
+    tolls = tolls_by_place(span_text(sent), sent_events) if deaths and len(sent_events) > 1 else None
+    if tolls:
+        for ev, n in zip(sent_events, tolls):
+            ev.fatalities = max(ev.fatalities, n)
+    elif deaths and sent_events:
         sent_events[0].fatalities = max(sent_events[0].fatalities, deaths)
     elif deaths and dc.prev_events and si - dc.prev_si <= 2 and coding.ANAPHORIC_FIGHT.search(span_text(sent)):
         prev = dc.prev_events[0]
@@ -47,6 +53,27 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
             dc.doc_events[key] = ev
     if sent_events:
         dc.prev_events, dc.prev_si = sent_events, si
+
+
+_CLAUSES = re.compile(r";|,\s+(?:and|while|whereas)\s+|\s+(?:while|whereas)\s+", re.I)
+
+
+def tolls_by_place(text: str, events: list[Event]) -> list[int] | None:
+    """'Three people were killed in A, and four were later killed in B': each event's own toll, where
+    the sentence's coordinated clauses each name one of its places and two or more give a toll."""
+    parts = _CLAUSES.split(text)
+    if len(parts) < 2:
+        return None
+    where = []
+    for ev in events:
+        hits = [k for k, part in enumerate(parts) if ev.location and ev.location.lower() in part.lower()]
+        if len(hits) != 1:
+            return None
+        where.append(hits[0])
+    if len(set(where)) != len(where):
+        return None
+    tolls = [coding.fatalities(parts[k]) for k in where]
+    return tolls if sum(1 for n in tolls if n) >= 2 else None
 
 
 def place_day(ev: Event) -> tuple:

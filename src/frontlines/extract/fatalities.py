@@ -11,16 +11,19 @@ _NUMBER = r"(\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
 _PERSONS = (r"(?:people|persons?|civilians?|fighters?|militants?|soldiers?|troops?|members?|men|women|children|"
             r"residents?|rebels?|jihadists?|gunmen|officers?|servicemen|militiamen|policemen|workers?|"
             r"protesters?|demonstrators?|combatants?|insurgents?|personnel|others?|farmers?|shepherds?|"
-            r"man|woman|child|boy|girl|villagers?|constables?|policeman)")
+            r"man|woman|child|boys?|girls?|villagers?|constables?|policeman)")
 _QUAL = r"(?:at least|more than|over|some|about|around|nearly|almost|up to)?\s*"
 _COUNT = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}\b", re.I)
-_KILL_WORD = re.compile(r"\b(?:killed|kills|dead|died|executed|slain|lost their lives|killing|leaving)\b", re.I)
+_KILL_WORD = re.compile(r"\b(?:killed|kills|dead|died|executed|slain|lost their lives|killing|leaving|massacred|massacring|"
+                        r"slaughtered)\b", re.I)
 _KILLED = re.compile(rf"\b{_QUAL}{_NUMBER}\s+(?:[\w-]+\s+){{0,4}}?"
-                     r"(?:were|have been|had been|was|are|being)?\s*(?:killed|dead|died|executed|slain|lost their lives)",
+                     r"(?:were|have been|had been|was|are|being)?\s*(?:later\s+|also\s+|reportedly\s+|then\s+)?"
+                     r"(?:killed|dead|died|executed|slain|lost their lives)",
                      re.I)
 _PASSIVE_KILL = re.compile(r"(?:(?!\b(?:were|was|wounded|injured|while|whereas|but)\b)[^.;:()\d]){0,60}?"
                            r"\b(?:were|have been|had been)\s+(?:killed|executed|slain)\b", re.I)
-_KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed)\s+{_QUAL}{_NUMBER}\b", re.I)
+_KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed|massacred|massacring|slaughtered)\s+"
+                      rf"{_QUAL}{_NUMBER}\b", re.I)
 # "a police constable was shot dead": one victim, named without a number
 _ONE_KILLED = re.compile(r"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has been|had been)\s+"
                          r"(?:killed|shot dead|executed|slain|beheaded|stabbed to death|beaten to death)\b", re.I)
@@ -29,6 +32,8 @@ _ONE_KILLED = re.compile(r"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has be
 _UNIT = rf"(?:{_QUAL}{_NUMBER}|a|an|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}"
 _AFTER_LIST = re.compile(rf"\b(?:killed|killing|kills|shot dead)\s+({_UNIT}(?:(?:\s*,\s*{_UNIT})*\s*,?\s+and\s+{_UNIT})?)\b", re.I)
 _UNIT_RX = re.compile(rf"{_UNIT}\b", re.I)  # one of the list; its number (group 1) is None for "a", "an"
+# "a woman and two children were killed": the victims listed before a passive, some without a number
+_BEFORE_LIST = re.compile(rf"\b({_UNIT}(?:\s*,\s*{_UNIT})*\s*,?\s+and\s+{_UNIT})\s+(?:were|have been|had been)\s*$", re.I)
 ANAPHORIC_FIGHT = re.compile(r"\b(?:in|during) the (?:fighting|clashes|battle|attack|offensive|strikes?|raids?|"
                              r"bombardment|shelling|assault|infighting|explosion|blast)\b", re.I)
 
@@ -60,12 +65,20 @@ def fatalities(text: str) -> int:
     if _ONE_KILLED.search(text):
         best = max(best, 1)
     for k in _AFTER_LIST.finditer(text):
-        best = max(best, sum(_to_int(u.group(1)) if u.group(1) else 1 for u in _UNIT_RX.finditer(k.group(1))))
+        best = max(best, _count_units(k.group(1)))
     # a coordinated list of victims before a passive "were killed"
     before = text[:m.start()]
+    listed_before = _BEFORE_LIST.search(before)
+    if listed_before:
+        best = max(best, _count_units(listed_before.group(1)))
     if re.search(r"\b(?:were|have been|had been)\s*$", before.rstrip()) or m.group(0).lower() in ("killed", "dead"):
         clause = re.split(r"[;:]|\b(?:while|but|after|as)\b", before)[-1]
         listed = [_to_int(c.group(1)) for c in _COUNT.finditer(clause)]
         if len(listed) > 1 and not re.search(r"\bwounded|injured\b", clause, re.I):
             best = max(best, sum(listed))
     return best
+
+
+def _count_units(listed: str) -> int:
+    """The victims of a list ("a soldier and two civilians" is three)."""
+    return sum(_to_int(u.group(1)) if u.group(1) else 1 for u in _UNIT_RX.finditer(listed))
