@@ -301,3 +301,12 @@ def test_each_place_of_a_sentence_keeps_its_own_toll(pipeline):
             "killed in shelling on the town of Ariha.")
     ex = pipeline.extract(doc_from_text(text, published=date(2023, 3, 1)))
     assert sorted((e.location, e.fatalities) for e in ex.events) == [("Ariha", 2), ("Saraqib", 3)]
+
+
+def test_a_sentence_that_places_its_event_carries_no_place_from_the_one_before(pipeline):
+    # the second sentence's strike is placed at the village it names; its "killed" clause is the same
+    # event, not another one at the first sentence's town
+    text = ("Rebel rockets hit the town of Suqaylabiyah on Monday, the army said. "
+            "Government air strikes killed three people in the village of Kafr Nabl on Tuesday.")
+    ex = pipeline.extract(doc_from_text(text))
+    assert sorted(e.location for e in ex.events) == ["Kafr Nabl", "Suqaylabiyah"]

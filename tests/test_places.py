@@ -173,3 +173,4 @@ def test_an_index_another_installation_uses_is_kept(tmp_path, monkeypatch):
     os.utime(current, (month_ago, month_ago))
     assert g.builtin_index() == current
     assert current.stat().st_mtime > time.time() - 60  # opened now: another build keeps it
+

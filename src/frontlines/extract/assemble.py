@@ -74,6 +74,8 @@ def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Claus
     reporting the one before it, in the same paragraph — its events' places, with this sentence's coding."""
     if s.when is None or cl.trigger.verb.dep_ not in ("ROOT", "conj", "ccomp") and not cl.trigger.nominal:
         return []  # a relative or adverbial clause is about something else the sentence names
+    if s.used_places:
+        return []  # another clause of the sentence placed its event: the sentence names its own place
     anaphoric = cl.trigger.nominal and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
                                            for c in cl.trigger.token.children)
     if dc.prev_events and (anaphoric and s.index - dc.prev_si <= 3 or s.index - dc.prev_si == 1 and
