@@ -51,7 +51,7 @@ NON_STATE_EXCLUDE = {"unidentified", "unknown", "suspected", "some", "other", "r
 # plain words for a state's soldiers ("soldiers were killed", "the troops withdrew")
 BARE_FORCE_NOUNS = {"troop", "soldier", "serviceman"}
 QUANTIFIERS = {"some", "several", "many", "few", "dozens", "hundreds", "scores", "thousands", "more", "than", "at",
-               "least", "about", "around", "nearly", "over", "up", "to", "of", "all", "other", "two", "three"}
+               "least", "about", "around", "nearly", "over", "up", "to", "of", "all", "other"}  # numbers: like_num
 FOREIGN_FORCE_WORDS = {"peacekeeping", "peacekeeper", "un", "foreign", "international", "coalition", "allied", "nato",
                        "mercenary", "enemy", "private"}
 PRONOUNS = {"they", "it", "its", "their", "them", "themselves", "itself"}

@@ -88,7 +88,7 @@ def containment(a: str, b: str) -> float:
 
 class Fingerprint:
     """What the store keeps and checks of an article, computed once (in a worker, at read time):
-    its signature, band keys and the sorted 64-bit hashes of its shingles, so that checking a
+    its signature, band keys and the sorted 32-bit hashes of its shingles, so that checking a
     candidate costs one intersection of two arrays instead of shingling both articles again."""
     __slots__ = ("sig", "bands", "hashes")
 
