@@ -145,7 +145,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
     finally:
         pool.close(cancel=not ok)
         store.write_batches(False)
-    if not console.is_terminal:
+    if not console.is_terminal and not console.quiet:  # a quiet console (the benchmarks') says nothing
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)
     return report
