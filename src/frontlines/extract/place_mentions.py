@@ -9,6 +9,7 @@ Hama", "the western Aleppo countryside") and its character offsets.  Outlets, at
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span, Token
 
@@ -16,6 +17,7 @@ from ..actors.resolve import BARE_FORCE_NOUNS, GROUP_NOUNS, MILITANT_NOUNS
 from ..names import fold
 from ..places.countries import by_demonym, by_name
 from .context import Resources
+from .lexicon import cues
 from .doc_index import ent_of, span_lemmas
 
 
@@ -30,8 +32,6 @@ class PlaceMention:
     near: str | None = None  # "south of": the event happened near this place, not in it
 
 
-ACTOR_NOUNS = GROUP_NOUNS | MILITANT_NOUNS | BARE_FORCE_NOUNS | {"bandit", "assailant", "attacker", "kidnapper",
-                                                                 "protester", "demonstrator", "rioter", "civilian"}
 WEAPON_NOUNS = {"rocket", "missile", "shell", "drone", "launcher", "mortar", "bomb", "munition", "grenade", "rifle"}
 
 
@@ -153,10 +153,18 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _actor_nouns() -> frozenset[str]:
+    """The resolver's words for armed men and the lexicon's for combatants, crowds and civilians."""
+    c = cues()
+    return frozenset(GROUP_NOUNS | MILITANT_NOUNS | BARE_FORCE_NOUNS).union(
+        c["combatant_words"], c["crowd_words"], c["civilian_words"])
+
+
 def actor_noun(tok: Token) -> bool:
-    """'Gunmen ambushed ...': a common noun for those who act (the model sometimes calls a capitalised
-    one a place), never a place name."""
-    return tok.pos_ == "NOUN" and tok.lemma_.lower() in ACTOR_NOUNS
+    """'Gunmen ambushed ...': a common noun for those who act or suffer (the model sometimes calls a
+    capitalised one a place), never a place name."""
+    return tok.pos_ == "NOUN" and tok.lemma_.lower() in _actor_nouns()
 
 
 AGENCIES = {"ap", "afp", "reuters", "xinhua", "anadolu", "aa", "upi", "dpa", "efe", "ansa", "tass", "sana", "irna"}
