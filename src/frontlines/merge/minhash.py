@@ -13,7 +13,6 @@ signature is a plain byte string the store can keep.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from hashlib import blake2b
 from typing import Iterable
@@ -75,7 +74,7 @@ def bands(sig: bytes) -> list[int]:
     width = ROWS * 4
     for b in range(BANDS):
         chunk = sig[b * width:(b + 1) * width]
-        out.append(int.from_bytes(hashlib.blake2b(bytes([b]) + chunk, digest_size=8).digest(), "little") >> 1)
+        out.append(int.from_bytes(blake2b(bytes([b]) + chunk, digest_size=8).digest(), "little") >> 1)
     return out
 
 
@@ -107,12 +106,9 @@ def shingle_hashes(sh: set[str]) -> np.ndarray:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    sh = shingles(text)  # once, and each shingle hashed once, for the signature and the hashes
-    if not sh:
-        return Fingerprint(None, [], np.unique(_hashes(sh)))
-    hv = _hashes(sh)
-    sig = _minhash(hv)
-    return Fingerprint(sig, bands(sig), np.unique(hv))
+    hv = _hashes(shingles(text))  # each shingle hashed once, for the signature and the hashes
+    sig = _minhash(hv) if len(hv) else None
+    return Fingerprint(sig, bands(sig) if sig is not None else [], np.unique(hv))
 
 
 def hashed_containment(a: np.ndarray, b: np.ndarray) -> float:
