@@ -197,6 +197,8 @@ def validate_registry(data, other_ids: set[str] = frozenset()) -> list[str]:
                 continue
             if not {"from", "until", "source"} <= d.keys() or not _nonempty_str(d.get("source")):
                 errors.append(f"{where}: needs from, until (null allowed) and a source")
+            if not isinstance(d.get("unclaimed_attacks", False), bool):
+                errors.append(f"{where}: unclaimed_attacks must be true or false")
             _check_period(where, d.get("from"), d.get("until"), errors)
 
         sources = actor.get("sources")

@@ -471,6 +471,29 @@ def test_unnamed_insurgents_are_the_insurgency_of_their_province(pipeline):
     assert elsewhere and {e.actor1 for e in elsewhere} == {"Unidentified Armed Group (Mozambique)"}
 
 
+def test_an_unclaimed_attack_in_a_report_on_the_insurgency_is_the_insurgency_s(pipeline):
+    """An attack no clause attributes, in a province where the registry has one insurgency whose
+    unclaimed attacks analysts code to it, is that group's when the article itself speaks of it
+    (names it, or calls its fighters "insurgents"); air strikes and shelling are not."""
+    text = ("Insurgents have stepped up their raids across Cabo Delgado province this month. "
+            "On Tuesday an attack on the village of Nkonga left three people dead, a local official said.")
+    evs = [e for e in events(pipeline, text, date(2022, 8, 20)) if e.location == "Nkonga"]
+    assert evs and {e.actor1 for e in evs} == {"Islamic State Mozambique Province"}, [e.actor1 for e in evs]
+    assert "inferred" in evs[0].notes
+    alone = events(pipeline, "On Tuesday an attack on the village of Nkonga in Cabo Delgado province left three "
+                             "people dead, a local official said.", date(2022, 8, 20))
+    assert alone and {e.actor1 for e in alone} == {"Unidentified Armed Group (Mozambique)"}
+
+
+def test_an_unclaimed_attack_where_the_dominant_group_governs_stays_unidentified(pipeline):
+    """HTS was the dominant faction of the Idlib pocket, the side attacked there as often as the attacker:
+    its stronghold does not make an unclaimed attack its own."""
+    text = ("Hayat Tahrir al-Sham tightened its grip on Idlib province this month. "
+            "On Tuesday an attack on a checkpoint in the town of Sarmada left three people dead.")
+    evs = [e for e in events(pipeline, text, date(2021, 8, 20)) if e.location == "Sarmada"]
+    assert evs and all(e.actor1 != "Hay'at Tahrir al-Sham" for e in evs), [e.actor1 for e in evs]
+
+
 def test_militiamen_in_a_report_naming_one_militia_are_that_militia(pipeline):
     text = ("The CODECO militia has been blamed for a string of raids in Ituri province. "
             "On Monday militiamen killed 12 people at a camp near Bunia, a local chief said.")

@@ -135,6 +135,9 @@ class Stronghold(Record):
     start: date | None = None
     end: date | None = None
     source: str = ""
+    # the attacks reports there leave unclaimed are coded to it (the only armed insurgency there); not
+    # for a faction that governs the area, which is attacked there as often as it attacks
+    unclaimed_attacks: bool = False
 
 
 class Actor(Record):

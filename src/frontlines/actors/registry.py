@@ -60,7 +60,8 @@ def _actor(entry: dict) -> Actor:
                             end=_date(r.get("until"), end=True), source=str(r.get("source") or ""))
                    for r in entry.get("relations") or []],
         dominant_in=[Stronghold(admin1=[str(a) for a in d.get("admin1") or []], start=_date(d.get("from")),
-                                end=_date(d.get("until"), end=True), source=str(d.get("source") or ""))
+                                end=_date(d.get("until"), end=True), source=str(d.get("source") or ""),
+                                unclaimed_attacks=bool(d.get("unclaimed_attacks")))
                      for d in entry.get("dominant_in") or []],
         sources=[str(s) for s in entry.get("sources") or []])
 
@@ -191,13 +192,17 @@ class Registry:
         a = self.get(actor_id)
         return [r for r in (a.relations if a else []) if (kind is None or r.type == kind) and self._active(r, on)]
 
-    def dominant_group(self, country: str, admin1: str, on: date | None = None) -> str | None:
+    def dominant_group(self, country: str, admin1: str, on: date | None = None,
+                       unclaimed_attacks: bool = False) -> str | None:
         """The one armed group that is the insurgency in ``admin1`` of ``country`` on ``on`` (the
-        registry's ``dominant_in``), or None where none or several are."""
+        registry's ``dominant_in``), or None where none or several are; with ``unclaimed_attacks``, only
+        one whose stronghold says the attacks left unclaimed there are its."""
         c, a1 = country.lower(), fold(admin1)
-        hits = [aid for aid, country_, places, d in self._strongholds if country_ == c and a1 in places
+        hits = [(aid, d) for aid, country_, places, d in self._strongholds if country_ == c and a1 in places
                 and (on is None or ((d.start is None or d.start <= on) and (d.end is None or on <= d.end)))]
-        return hits[0] if len(set(hits)) == 1 else None
+        if len({aid for aid, _ in hits}) != 1 or unclaimed_attacks and not any(d.unclaimed_attacks for _, d in hits):
+            return None
+        return hits[0][0]
 
     def related_to(self, target_id: str, kind: str, on: date | None = None) -> list[str]:
         """The actors with a ``kind`` relation to ``target_id`` on ``on`` (each once, in load order)."""

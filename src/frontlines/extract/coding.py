@@ -35,6 +35,7 @@ class Roles:
     recipient: bool = False
     civilians: bool = False
     actor2_inferred: bool = False  # named from the article, not the sentence
+    actor1_inferred: str | None = None  # why actor1 was named from the article and the registry, not the sentence
     forces_hit: bool = False  # actor2 is the state forces the clause's attack hit (victims.state_target)
 
 
@@ -426,9 +427,13 @@ def cited_sources(sent: Span) -> list[str]:
     return out
 
 
-def notes(when: When, actor1: str, cl: Clause, rp, actor2: str, sub: str, inferred: bool = False) -> str:
+def notes(when: When, actor1: str, cl: Clause, rp, actor2: str, sub: str, inferred: bool = False,
+          actor1_inferred: str | None = None) -> str:
     verb = cl.trigger.token.lemma_
-    s = f"On {when.day.isoformat()}{'' if when.precision == 1 else ' (approx.)'}, {actor1} — {verb} — {rp.location}"
+    s = f"On {when.day.isoformat()}{'' if when.precision == 1 else ' (approx.)'}, {actor1}"
+    if actor1_inferred:
+        s += f" (inferred: {actor1_inferred})"
+    s += f" — {verb} — {rp.location}"
     if actor2:
         s += f" (other side: {actor2}{', inferred from the article' if inferred else ''})"
     s = f"{s}. [{sub}]"
