@@ -452,6 +452,22 @@ def test_the_attacker_is_named_by_the_sentence_around_the_clause(pipeline, text,
     assert evs and all(e.actor1.startswith(actor1) for e in evs), [(e.actor1, e.location) for e in evs]
 
 
+@pytest.mark.parametrize("text, actor1, sub", [
+    ("Rockets fired by Houthi fighters struck a market in the town of Hays in Hodeidah on Monday, killing two people.",
+     "Ansar Allah", "Shelling/artillery/missile attack"),
+    ("A drone launched by Houthi rebels hit a fuel depot in the town of Hays in Hodeidah on Monday.",
+     "Ansar Allah", "Air/drone strike"),
+    ("Missiles believed to have been launched by Russian forces struck a power station in the city of Kharkiv on Monday.",
+     "Military Forces of Russia", "Shelling/artillery/missile attack"),
+])
+def test_the_side_that_fired_the_weapon_is_the_attacker(pipeline, text, actor1, sub):
+    """'rockets fired by X', 'a drone launched by X', 'missiles believed to have been launched by X': the
+    participle's agent used the weapon, also where the small model makes the participle the main verb."""
+    evs = events(pipeline, text, date(2023, 6, 8))
+    assert evs and [(e.actor1, e.sub_event_type) for e in evs] == [(actor1, sub)] * len(evs), \
+        [(e.actor1, e.sub_event_type) for e in evs]
+
+
 def test_a_foreign_state_in_the_frame_keeps_the_aircraft_unattributed(pipeline):
     evs = events(pipeline, "A jet dropped two bombs on Kani village in Sagaing Region on Tuesday, and Chinese "
                            "officials said they were alarmed.", date(2023, 6, 8))

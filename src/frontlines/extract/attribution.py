@@ -83,6 +83,40 @@ def event_noun_actor(noun: Token, actors, state) -> str | None:
                     or actors.registry.by_demonym(c.text)
                 if a:
                     return a
+    return used_by(noun, actors, state)
+
+
+# what a side does with a weapon or an attack, said in a participle after it
+USE_VERBS = {"fire", "launch", "drop", "plant", "lay", "fly", "send", "shoot", "carry", "conduct", "stage", "mount",
+             "claim", "perpetrate"}
+
+
+HEDGE_VERBS = {"believe", "think", "say", "suspect"}
+
+
+def used_by(noun: Token, actors, state) -> str | None:
+    """'rockets fired by Houthi fighters', 'a drone launched by the rebels', 'the attack, carried out by X',
+    'missiles believed to have been fired by X': the agent of a participle that says who used the
+    weapon or made the attack (through 'believed to', 'said to', 'thought to').  The small model often
+    makes the participle right after the noun the sentence's verb ("Rockets fired by X struck ...":
+    'fired' the root, 'struck' its conjunct): that participle is read as the noun's too."""
+    parts = [c for c in noun.children if c.dep_ in ("acl", "relcl") and c.i > noun.i]
+    head = noun.head
+    if noun.dep_ in ("nsubj", "nsubjpass") and head.i == noun.i + 1 and (
+            head.tag_ == "VBN" or head.tag_ == "VBD" and head.lemma_.lower() in HEDGE_VERBS):
+        parts.append(head)  # ("Missiles believed to have been launched by X struck ...": 'believed' too)
+    for c in parts:
+        verbs = [c] + [x for x in c.children if x.dep_ == "xcomp" and c.lemma_.lower() in HEDGE_VERBS]
+        for v in verbs:
+            if v.lemma_.lower() not in USE_VERBS:
+                continue
+            for by in v.children:
+                if by.dep_ == "agent" or by.dep_ == "prep" and by.lower_ == "by":
+                    for g in by.children:
+                        if g.dep_ == "pobj":
+                            a = actors.token_actor(g, state, strict=True)
+                            if a:
+                                return a
     return None
 
 

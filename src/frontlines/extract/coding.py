@@ -10,7 +10,7 @@ from spacy.tokens import Span
 from ..acled_codes import interaction  # noqa: F401  (re-exported for the extraction steps)
 from .fatalities import ANAPHORIC_FIGHT, fatalities  # noqa: F401  (re-exported: doc_merge uses both)
 from .attribution import (FORCE_WORDS, SPEECH_VERBS, aircraft_owner, believed_state, between_parties, claimant,
-                          event_noun_actor, speaker)
+                          event_noun_actor, speaker, used_by)
 from .doc_index import span_lemmas, span_text
 from .grammar import Clause
 from .lexicon import cues, triggers
@@ -156,6 +156,8 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
                 if a:
                     r.actor1 = a
                     break
+        if r.actor1 is None and cl.trigger.nominal:
+            r.actor1 = used_by(cl.trigger.token, actors, state)  # "a drone launched by the rebels hit ..."
     if r.actor1 is None and cls == "kill":
         # "were killed in Israeli attacks", "died in a Turkish drone strike": who by the event noun
         noun = cause_noun(cl)
