@@ -537,6 +537,20 @@ def test_the_toll_sentence_after_a_strike_is_its_evidence_and_the_believed_state
 
 
 @pytest.mark.parametrize("text, n", [
+    ("A young shepherd from the hamlet of Kani in Sagaing Region was killed in a drone strike on Tuesday.", 1),
+    ("An elderly woman living near the market in Kalay was killed when a shell hit her house.", 1),
+    ("A policeman died in the attack on the checkpoint.", 1),
+    ("One of the wounded soldiers later died in hospital.", 1),
+    ("A shell that landed near the checkpoint was later removed by engineers.", 0),
+    ("A soldier who was wounded in the ambush was flown to the capital.", 0),
+])
+def test_one_victim_named_without_a_number(text, n):
+    """One victim, 'a' or 'an' and a long description before the verb, or a single death ('died')."""
+    from frontlines.extract.coding import fatalities
+    assert fatalities(text) == n
+
+
+@pytest.mark.parametrize("text, n", [
     ("Some 14 fighters of Afghan and Iraqi nationalities were killed in the raid.", 14),
     ("Three soldiers and 20 civilians, including women from the village, were wounded while five were killed.", 5),
     ("Two children who had been playing in the street were killed.", 2),
@@ -719,3 +733,30 @@ def test_the_day_after_and_the_day_before_are_counted_from_the_last_date(text, d
     last = When(date(2020, 3, 3), 1, "March 3, 2020")
     got = anaphoric_when(text, last)
     assert (got.day - last.day).days == delta if delta is not None else got is None
+
+
+def test_a_confrontation_on_the_outskirts_of_a_capital_is_placed_there_not_in_its_state(pipeline):
+    """'confrontation' is a clash; 'in the northern state of X' names a state (a division), which only
+    situates the city the event was on the outskirts of."""
+    evs = events(pipeline, "The confrontation occurred on the outskirts of the state capital, Hermosillo, in the "
+                           "northern state of Sonora on Monday.", date(2024, 10, 23))
+    assert [(e.event_type, e.location) for e in evs] == [("Battles", "Hermosillo")]
+    assert not events(pipeline, "A long confrontation between the two families over land was settled by elders.",
+                      date(2024, 10, 23))
+
+
+@pytest.mark.parametrize("text", [
+    "Gunmen ambushed a patrol on Monday outside the regional capital, Culiacan, killing two soldiers.",
+    "Soldiers exchanged fire with gunmen on Monday near the state capital, Culiacan.",
+])
+def test_a_capital_named_in_apposition_is_the_place(pipeline, text):
+    """'the regional capital, X': the tagger may read the name as a nationality adjective; in apposition to
+    'capital' a name the gazetteer knows is the place.  'exchanged fire' is a clash."""
+    evs = events(pipeline, text, date(2024, 10, 23))
+    assert [(e.event_type, e.location) for e in evs] == [("Battles", "Culiacan")], [(e.event_type, e.location) for e in evs]
+
+
+def test_an_agency_credit_after_a_dateline_city_is_not_a_place(pipeline):
+    evs = events(pipeline, "MEXICO CITY (AP) — Gunmen ambushed a patrol on Monday outside the regional capital, "
+                           "Culiacan, killing two soldiers.", date(2024, 10, 23))
+    assert [e.location for e in evs] == ["Culiacan"]

@@ -27,6 +27,12 @@ _KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed|ma
 # "a police constable was shot dead": one victim, named without a number
 _ONE_KILLED = re.compile(r"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has been|had been)\s+"
                          r"(?:killed|shot dead|executed|slain|beheaded|stabbed to death|beaten to death)\b", re.I)
+# "a young shepherd from the hamlet of X in Y was killed", "a policeman died in the attack": one person,
+# described at length before the verb (no full stop, colon or second verb of their own between)
+_ONE_PERSON_KILLED = re.compile(rf"\b(?:a|an)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSONS}\b"
+                                r"(?:(?!\b(?:was|were|is|are|had|has|who|that|which)\b)[^.;:!?]){0,70}?\s"
+                                r"(?:(?:was|has been|had been)\s+(?:killed|shot dead|executed|slain|beheaded|stabbed to death|"
+                                r"beaten to death)|(?:later\s+)?died)\b", re.I)
 # "killed a soldier and two civilians", "killed a man": the victims listed after the verb, some without a
 # number; a list ends with "and" ("killing two soldiers, an officer told AFP" is two)
 _UNIT = rf"(?:{_QUAL}{_NUMBER}|a|an|one)\s+(?:[\w-]+\s+){{0,2}}?{_PERSONS}"
@@ -62,7 +68,7 @@ def fatalities(text: str) -> int:
         # "some 14 militiamen of Afghan and Iraqi nationalities were killed": the victims, then a passive
         if _PASSIVE_KILL.match(text, k.end()):
             best = max(best, _to_int(k.group(1)))
-    if _ONE_KILLED.search(text):
+    if _ONE_KILLED.search(text) or _ONE_PERSON_KILLED.search(text):
         best = max(best, 1)
     for k in _AFTER_LIST.finditer(text):
         best = max(best, _count_units(k.group(1)))

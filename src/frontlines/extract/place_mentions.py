@@ -163,8 +163,15 @@ def _actor_nouns() -> frozenset[str]:
 
 def actor_noun(tok: Token) -> bool:
     """'Gunmen ambushed ...': a common noun for those who act or suffer (the model sometimes calls a
-    capitalised one a place), never a place name."""
-    return tok.pos_ == "NOUN" and tok.lemma_.lower() in _actor_nouns()
+    capitalised one a place), never a place name.  Tagged a proper noun, its lemma is the word itself,
+    so the plural is taken back to its singular ("Gunmen", "Rebels")."""
+    if tok.pos_ == "NOUN":
+        return tok.lemma_.lower() in _actor_nouns()
+    if tok.pos_ != "PROPN" or " " in tok.text:
+        return False
+    w = tok.lower_
+    return w in _actor_nouns() or w.endswith("men") and w[:-3] + "man" in _actor_nouns() or \
+        w.endswith("s") and w[:-1] in _actor_nouns()
 
 
 AGENCIES = {"ap", "afp", "reuters", "xinhua", "anadolu", "aa", "upi", "dpa", "efe", "ansa", "tass", "sana", "irna"}
@@ -182,6 +189,8 @@ def dateline(tok: Token, sent: Span | None = None) -> bool:
     nxt = []
     for t in tok.doc[tok.i + 1:sent.end]:
         if not t.is_space:
+            if tok.is_upper and not nxt and t.is_alpha and t.is_upper:
+                continue  # the rest of a capitalised name: "MEXICO CITY (AP)"
             nxt.append(t)
             if len(nxt) == 3:
                 break
@@ -199,12 +208,16 @@ SPEECH = {"tell", "say", "inform", "brief", "quote", "cite", "report", "contact"
 
 def known_name(res: Resources, tok: Token) -> bool:
     """A proper noun in a place's position (after in/near/to/from, or the object of a capture) that the
-    gazetteer knows exactly and that is not a registry actor or a person the tagger is sure of."""
-    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in ("ACTOR", "DATE", "TIME", "NORP",
-                                                                            "CARDINAL", "ORDINAL", "MONEY"):
+    gazetteer knows exactly and that is not a registry actor or a person the tagger is sure of; also one in
+    apposition to 'capital' or a feature noun ("the state capital, X", which the tagger may call a nationality)."""
+    appos = tok.dep_ == "appos" and not tok.text.isupper() and (
+        tok.head.lemma_.lower() == "capital" or tok.head.lemma_.lower() in res.cue["feature_words"]) and \
+        (tok.i == 0 or tok.doc[tok.i - 1].text != "(")  # not "MEXICO CITY (AP)": an agency's credit
+    if tok.pos_ != "PROPN" and not (appos and tok.pos_ == "ADJ") or not tok.text[:1].isupper() or tok.ent_type_ in (
+            "ACTOR", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY") or tok.ent_type_ == "NORP" and not appos:
         return False
-    if not (tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "at", "into", "from", "outside", "around",
-                                                      "toward", "towards", "on")
+    if not (appos or tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "at", "into", "from", "outside", "around",
+                                                                "toward", "towards", "on")
             or tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in SPEECH):
         return False  # "told Rudaw": whom someone spoke to
     if tok.ent_type_ == "PERSON" and (tok.ent_iob_ != "B" or len(tok.text.split()) > 1):
