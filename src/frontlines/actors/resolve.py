@@ -15,6 +15,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Token
 
+from ..extract.doc_index import span_lemmas
 from ..records import Mention
 from ..syntax import swallowed_subject
 from ..places.countries import by_name, country
@@ -74,7 +75,6 @@ class DocState:
     admin1: Counter = field(default_factory=Counter)  # the article's provinces (the place context's count)
     air_attacker: str | None = None  # the state the article says struck from the air ("believed to be Israeli")
     phrases: dict[int, tuple] = field(default_factory=dict)  # token index -> its noun phrase (_phrase)
-    militant_nouns: bool = False  # the article calls fighters "insurgents", "militants", "jihadists" ...
 
 
 class ActorResolver:
@@ -166,7 +166,6 @@ class ActorResolver:
             out.mentions.append(Mention(kind="actor", text=ent.text, start=ent.start_char, end=ent.end_char,
                                         resolved_id=aid))
         self._acronyms(sdoc, state, out)
-        state.militant_nouns = any(t.lemma_.lower() in MILITANT_NOUNS for t in sdoc)
         return state
 
     def _acronyms(self, sdoc: Doc, state: DocState, out) -> None:
@@ -355,12 +354,13 @@ class ActorResolver:
         (admin1, _), = state.admin1.most_common(1)
         return self.registry.dominant_group(state.country, admin1, state.on)
 
-    def insurgency(self, state: DocState, country: str, admin1: str, on: date | None) -> str | None:
+    def insurgency(self, state: DocState, sdoc: Doc, country: str, admin1: str, on: date | None) -> str | None:
         """Who carried out an attack no clause attributes, in ``admin1``: the province's insurgency when the
         registry codes the attacks left unclaimed there to it and the article speaks of it (names it, or
         calls fighters "insurgents", "militants" ...); else None (the attacker stays unidentified)."""
         grp = self.registry.dominant_group(country, admin1, on, unclaimed_attacks=True)
-        if grp is None or not (state.militant_nouns or any(aid == grp for _, aid in state.mentions)):
+        if grp is None or not (any(aid == grp for _, aid in state.mentions) or
+                               not span_lemmas(sdoc[:]).isdisjoint(MILITANT_NOUNS)):
             return None
         return grp
 

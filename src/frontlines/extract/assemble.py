@@ -58,8 +58,8 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             elif rp.place_id.startswith("admin1:") and rp.admin1:
                 dc.place_context.admin1[rp.admin1] += 1  # "Zamfara State": its villages rank first
         when = clause_when(dc, s, cl)
-        events.append(make_event(res, dc.document, sent, cl, unclaimed(res, dc, roles, rp, when, ev_type), rp,
-                                 when, ev_type, sub, COUNTRIES.get(dc.country or "")))
+        events.append(make_event(res, dc.document, sent, cl, unclaimed(res, dc, sent, roles, rp, when, ev_type),
+                                 rp, when, ev_type, sub, COUNTRIES.get(dc.country or "")))
         if not when.explicit:
             dc.undated.add(events[-1].event_id)
         if pm.region_text or regional(res, pm):
@@ -91,14 +91,14 @@ def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Claus
                            longitude=pe.longitude, admin1=pe.admin1, admin2=pe.admin2, country=pe.country,
                            geo_precision=pe.geo_precision, note=f"place of the sentence before: {pe.location}")
         when = clause_when(dc, s, cl) if s.when.explicit else When(pe.event_date, pe.time_precision, "the sentence before")
-        ev = make_event(res, dc.document, s.sent, cl, unclaimed(res, dc, roles, rp, when, ev_type), rp, when,
-                        ev_type, sub, COUNTRIES.get(dc.country or ""))
+        ev = make_event(res, dc.document, s.sent, cl, unclaimed(res, dc, s.sent, roles, rp, when, ev_type), rp,
+                        when, ev_type, sub, COUNTRIES.get(dc.country or ""))
         ev.evidence = pe.evidence[:1] + ev.evidence
         out.append(ev)
     return out
 
 
-def unclaimed(res: Resources, dc: DocContext, roles, rp: ResolvedPlace, when: When, ev_type: str):
+def unclaimed(res: Resources, dc: DocContext, sent: Span, roles, rp: ResolvedPlace, when: When, ev_type: str):
     """The roles of a ground attack no clause attributes, at its place: the province's insurgency when
     the registry codes unclaimed attacks there to it and the article speaks of it
     (``ActorResolver.insurgency``); else the roles as they are (an unidentified armed group)."""
@@ -107,7 +107,7 @@ def unclaimed(res: Resources, dc: DocContext, roles, rp: ResolvedPlace, when: Wh
     country = rp.country or COUNTRIES.get(dc.country or "") or ""
     if not country or not rp.admin1:
         return roles
-    grp = res.actors.insurgency(dc.actor_state, country, rp.admin1, when.day)
+    grp = res.actors.insurgency(dc.actor_state, sent.doc, country, rp.admin1, when.day)
     if grp is None or res.actors.same_actor(grp, roles.actor2):
         return roles
     return replace(roles, actor1=grp, actor1_inferred=f"the insurgency the registry has in {rp.admin1}")
@@ -130,8 +130,8 @@ def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles
     ev_id = hashlib.sha1(f"{document.id}|{sent.start_char}|{rp.location}|{sub}".encode()).hexdigest()[:16]
     cited = coding.cited_sources(sent)
     src = [s for s in [document.meta.author or document.meta.site, *cited] if s]
-    conf = 0.4 + 0.15 * bool(a1 and not roles.actor1_inferred) + 0.15 * bool(rp.place_id) + 0.1 * when.explicit + 0.05 * bool(a2) \
-        + 0.1 * (rp.geo_precision == 1)
+    conf = 0.4 + 0.15 * bool(a1 and not roles.actor1_inferred) + 0.15 * bool(rp.place_id) + 0.1 * when.explicit \
+        + 0.05 * bool(a2) + 0.1 * (rp.geo_precision == 1)
     return Event(
         event_id=ev_id, event_date=when.day, time_precision=when.precision, event_type=ev_type,
         sub_event_type=sub, actor1=actor1, inter1=inter1, actor2=actor2, inter2=inter2,
