@@ -760,3 +760,37 @@ def test_an_agency_credit_after_a_dateline_city_is_not_a_place(pipeline):
     evs = events(pipeline, "MEXICO CITY (AP) — Gunmen ambushed a patrol on Monday outside the regional capital, "
                            "Culiacan, killing two soldiers.", date(2024, 10, 23))
     assert [e.location for e in evs] == ["Culiacan"]
+
+
+# ---- an event told first without a place, then placed by a definite noun ------------------------------
+def test_a_later_sentence_places_the_event_told_without_a_place(pipeline):
+    """'Gunmen shot dead four farmers on Friday. The attack happened outside Bunia': one event at Bunia,
+    with the first sentence's sides, toll and sentence as evidence."""
+    text = "Gunmen shot dead four farmers on Friday. The attack happened outside the town of Bunia in Ituri province."
+    ex = pipeline.extract(doc_from_text(text, date(2023, 3, 1)))
+    assert [(e.location, e.event_type, e.fatalities) for e in ex.events] == [("Bunia", "Violence against civilians", 4)]
+    ev = ex.events[0]
+    assert ev.actor2.startswith("Civilians") and ev.actor1.startswith("Unidentified")
+    assert [x.text for x in ev.evidence][0] == "Gunmen shot dead four farmers on Friday."
+    assert any("placed by a later sentence" in s["why"] for s in ex.skipped)
+
+
+def test_a_placed_clash_takes_the_attacker_and_toll_of_the_placeless_sentence(pipeline):
+    text = ("Soldiers killed 12 bandits in a gunfight on Tuesday, a police spokesman said. "
+            "The confrontation took place near the village of Nkonga in Cabo Delgado province.")
+    evs = events(pipeline, text, date(2023, 3, 1))
+    assert [(e.location, e.sub_event_type, e.actor1, e.fatalities) for e in evs] == \
+        [("Nkonga", "Armed clash", "Military Forces of Mozambique", 12)]
+
+
+def test_a_placeless_sentence_is_not_carried_past_a_placed_event_or_two_sentences(pipeline):
+    later = events(pipeline, "Gunmen shot dead four farmers on Friday. Heavy rain fell for most of the weekend. "
+                             "Schools stayed closed on Monday. The attack happened outside the town of Bunia.",
+                   date(2023, 3, 1))
+    assert all(e.fatalities == 0 and not e.actor2.startswith("Civilians") for e in later), \
+        [(e.location, e.actor2, e.fatalities) for e in later]
+
+
+def test_an_attack_that_happened_somewhere_is_an_event(pipeline):
+    evs = events(pipeline, "The attack happened in Bunia in Ituri province on Friday.", date(2023, 3, 1))
+    assert [e.location for e in evs] == ["Bunia"]

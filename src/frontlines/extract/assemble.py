@@ -17,7 +17,7 @@ from spacy.tokens import Span
 from ..places.gazetteer import COUNTRIES
 from ..records import Document, Event, Evidence, ResolvedPlace
 from . import coding
-from .context import DocContext, Resources, SentenceContext, para_of
+from .context import DocContext, Placeless, Resources, SentenceContext, para_of
 from .doc_index import span_text
 from .event_places import event_places, resolve_place
 from .place_mentions import regional
@@ -44,6 +44,8 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
             return carried
         if not whole_sentence:
             dc.out.skipped.append({"sentence": span_text(sent), "trigger": cl.trigger.token.text, "why": "no place"})
+            if dc.placeless is None or dc.placeless.index != s.index:  # the sentence's first such clause
+                dc.placeless = Placeless(s.index, roles, ev_type, sub, sent)
         return []
     events = []
     for pm, anchor in places:

@@ -50,6 +50,18 @@ class DocContext:
     undated: set[str] = field(default_factory=set)  # events dated only by an earlier sentence or the page
     regional: set[str] = field(default_factory=set)  # events placed at a region the text names
     inferred_side: set[str] = field(default_factory=set)  # events whose actor2 came from the article, not the sentence
+    placeless: Placeless | None = None  # the last clause coded but dropped for want of a place
+
+
+@dataclass
+class Placeless:
+    """'Troops killed 19 gunmen in a shootout.': a clause coded (its roles, type, sub-type) but with no
+    place; the next sentence's definite event noun ("The confrontation occurred near X") may place it."""
+    index: int  # the sentence's index
+    roles: object  # coding.Roles
+    event_type: str
+    sub_event_type: str
+    sent: Span
 
 
 @dataclass
@@ -63,6 +75,7 @@ class SentenceContext:
     resolved: dict[tuple, ResolvedPlace] = field(default_factory=dict)  # mention key -> its resolution
     context_when: When | None = None  # the paragraph's date before this sentence
     antecedent: Event | None = None  # the earlier event a definite event noun ("the blast") refers back to
+    placeless: Placeless | None = None  # ... or the earlier clause it places ("the confrontation occurred in X")
 
 
 def paragraph_starts(text: str) -> list[int]:

@@ -3,7 +3,8 @@
 Reads the sentence's events (assemble.py), its text and the document context's events so far;
 gives the fatalities a sentence names to its first event (or, for "... were killed in the
 fighting" with no event of its own, to the previous sentence's event), folds an event into the
-document's event at the same place on the same day (every sentence kept as evidence), and keeps
+document's event at the same place on the same day (every sentence kept as evidence), gives an event
+a later sentence places the earlier placeless sentence's toll and evidence (``placed_earlier``), and keeps
 the sentence's events on the context as the previous events.
 """
 from __future__ import annotations
@@ -35,6 +36,8 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
         if all(e.start != sent.start_char for e in prev.evidence):
             prev.evidence.append(Evidence(doc_id=dc.document.id, start=sent.start_char, end=sent.end_char,
                                           text=span_text(sent)))
+    if s.placeless is not None and sent_events:
+        placed_earlier(dc, s.placeless, sent_events[0])
     if s.antecedent is not None:
         sent_events = [ev for ev in sent_events if not _same_as_antecedent(dc, s.antecedent, ev)]
     for ev in sent_events:
@@ -53,6 +56,19 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
             dc.doc_events[key] = ev
     if sent_events:
         dc.prev_events, dc.prev_si = sent_events, si
+
+
+def placed_earlier(dc: DocContext, pl, ev: Event) -> None:
+    """The event a later sentence places ("The confrontation occurred near X" after "Troops killed 19
+    gunmen in a shootout"): the earlier sentence is its first evidence and gives it its toll."""
+    text = span_text(pl.sent)
+    ev.fatalities = max(ev.fatalities, coding.fatalities(text))
+    if all(e.start != pl.sent.start_char for e in ev.evidence):
+        ev.evidence.insert(0, Evidence(doc_id=dc.document.id, start=pl.sent.start_char, end=pl.sent.end_char, text=text))
+    for skip in dc.out.skipped:
+        if skip["sentence"] == text and skip["why"] == "no place":
+            skip["why"] = "no place; placed by a later sentence"
+    dc.placeless = None
 
 
 _CLAUSES = re.compile(r";|,\s+(?:and|while|whereas)\s+|\s+(?:while|whereas)\s+", re.I)

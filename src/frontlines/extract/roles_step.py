@@ -62,6 +62,19 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
         roles.actor1 = res.actors.id_for_name(ante.actor1)
         roles.actor1_name = None if roles.actor1 else ante.actor1
         return roles, ante.event_type, ante.sub_event_type
+    placeless = _placeless(dc, s, cl) if antecedent is None and roles.actor1 is None and not roles.actor1_name \
+        else None
+    if placeless is not None:
+        # "Troops killed 19 gunmen in a shootout. The confrontation occurred on the outskirts of X": the
+        # clause before, which had no place, is the event this sentence places; its sides (and its toll
+        # and sentence, doc_merge) are this event's
+        s.placeless = placeless
+        pr = placeless.roles
+        roles.actor1, roles.actor1_name = pr.actor1, pr.actor1_name
+        if not roles.actor2 and not roles.actor2_name:
+            roles.actor2, roles.actor2_name, roles.civilians = pr.actor2, pr.actor2_name, pr.civilians
+        if cl.trigger.token.lemma_.lower() in GENERIC_EVENT_NOUNS:
+            return roles, placeless.event_type, placeless.sub_event_type
     if antecedent is not None:
         # "The attack also destroyed ...", "The bomb went off behind the mosque": the event the article
         # just reported; a generic noun takes its type too, a specific one ("the bomb") keeps its own
@@ -122,6 +135,19 @@ def _antecedent(dc: DocContext, s: SentenceContext, cl: Clause):
     if not dc.prev_events or s.index - dc.prev_si > 2:
         return None
     return dc.prev_events[-1]
+
+
+def _placeless(dc: DocContext, s: SentenceContext, cl: Clause):
+    """The clause a definite event noun with no actor of its own places ("the confrontation occurred
+    near X"): the last clause coded without a place, in the sentence before or the one before that,
+    when no placed event came after it."""
+    noun, pl = cl.trigger.token, dc.placeless
+    if pl is None or not 0 < s.index - pl.index <= 2 or dc.prev_si >= pl.index:
+        return None
+    if noun.pos_ not in ("NOUN", "PROPN") or not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS
+                                                     for c in noun.children):
+        return None
+    return pl
 
 
 def membership_change(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause, roles) -> None:
