@@ -543,6 +543,10 @@ def test_the_toll_sentence_after_a_strike_is_its_evidence_and_the_believed_state
     ("One of the wounded soldiers later died in hospital.", 1),
     ("A shell that landed near the checkpoint was later removed by engineers.", 0),
     ("A soldier who was wounded in the ambush was flown to the capital.", 0),
+    ("In a separate incident, Constable Ali Khan was shot and killed while driving to work.", 1),
+    ("Sgt. Omar Said died of his wounds on Friday.", 1),
+    ("A policeman was shot and killed at the checkpoint.", 1),
+    ("Captain Ahmed Ali was wounded in the attack.", 0),
 ])
 def test_one_victim_named_without_a_number(text, n):
     """One victim, 'a' or 'an' and a long description before the verb, or a single death ('died')."""
@@ -794,3 +798,40 @@ def test_a_placeless_sentence_is_not_carried_past_a_placed_event_or_two_sentence
 def test_an_attack_that_happened_somewhere_is_an_event(pipeline):
     evs = events(pipeline, "The attack happened in Bunia in Ituri province on Friday.", date(2023, 3, 1))
     assert [e.location for e in evs] == ["Bunia"]
+
+
+@pytest.mark.parametrize("text, sub", [
+    ("A suicide attack on a checkpoint in Bannu district on Monday killed two policemen.", "Suicide bomb"),
+    ("A suicide bomber attacked a police station in Bannu on Monday, killing three officers.", "Suicide bomb"),
+    ("A suicide car bomb attack on an army convoy in Bannu killed four soldiers on Monday.", "Suicide bomb"),
+    ("Four soldiers were killed in a suicide bombing in Bannu on Monday.", "Suicide bomb"),
+    ("Gunmen attacked a checkpoint in Bannu on Monday, a week after a suicide attack in Peshawar.", "Armed clash"),
+])
+def test_a_suicide_attack_is_a_suicide_bombing(pipeline, text, sub):
+    """ACLED codes a suicide attack as a suicide bomb, whatever verb reports it; a suicide attack the
+    sentence only mentions does not make another attack one."""
+    evs = [e for e in events(pipeline, text, date(2023, 3, 1)) if e.location == "Bannu"]
+    assert [e.sub_event_type for e in evs] == [sub]
+
+
+@pytest.mark.parametrize("text", [
+    "A roadside bomb hit a police van in Khyber Pakhtunkhwa’s Bannu district on Monday, killing one officer.",
+    "A roadside bomb hit a police van in Bannu district in Khyber Pakhtunkhwa on Monday, killing one officer.",
+    "A roadside bomb hit a police van in Bannu district of Khyber Pakhtunkhwa on Monday, killing one officer.",
+])
+def test_a_province_written_against_a_district_only_situates_it(pipeline, text):
+    """'X's Y district', 'Y district in X': the first-level division X (which the gazetteer holds no
+    town of) situates the district, which places the event."""
+    evs = events(pipeline, text, date(2023, 3, 1))
+    assert [(e.location, e.admin1) for e in evs] == [("Bannu", "Khyber Pakhtunkhwa")]
+
+
+def test_a_district_report_is_not_folded_into_a_town_of_another_district(pipeline):
+    """A report placed at a district's seat ("in Lakki Marwat district") summarises only what happened
+    inside that district; an event in another district's town is another event, and "In a separate
+    incident" does not take the type of the event before."""
+    text = ("PESHAWAR: A suicide attack on a police van in Khyber Pakhtunkhwa’s Lakki Marwat district on Monday "
+            "killed one officer, officials said. In a separate incident, a constable was shot dead in Bannu.")
+    evs = events(pipeline, text, date(2023, 3, 1))
+    assert sorted((e.location, e.sub_event_type) for e in evs) == [("Bannu", "Armed clash"),
+                                                                    ("Lakki Marwat", "Suicide bomb")]

@@ -263,6 +263,18 @@ def cause_noun(cl: Clause):
     return None
 
 
+def suicide_attack(cl: Clause) -> bool:
+    """'A suicide attack on a checkpoint killed two', 'a suicide bomber struck', 'killed in a suicide car
+    bombing': the event noun, the clause's subject or the noun a death is reported in is modified by
+    "suicide" (another suicide attack the sentence only mentions does not count)."""
+    cause = cause_noun(cl)
+    if cause is not None and (cause.head.lower_ not in ("in", "by", "during") or cause.head.head.i != cl.trigger.verb.i):
+        cause = None  # "a week after a suicide attack elsewhere": another event
+    heads = [t for t in (cl.trigger.token, cl.subject, cause) if t is not None and t.pos_ in ("NOUN", "PROPN")]
+    return any(x.lemma_.lower() == "suicide" for t in heads for left in t.lefts
+               if left.dep_ in ("compound", "amod", "nmod", "npadvmod") for x in left.subtree)
+
+
 def _instrument(cl: Clause) -> str | None:
     """'air' or 'ground' when the clause names the weapon it was done with ("with shells", "using drones")."""
     c = cues()
@@ -329,6 +341,8 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Strategic developments", "Looting/property destruction"
     if cls == "abduct":
         return "Violence against civilians", "Abduction/forced disappearance"
+    if cls in ("airstrike", "shell", "explode", "clash", "kill") and suicide_attack(cl):
+        return "Explosions/Remote violence", "Suicide bomb"  # "a suicide attack killed", "a suicide bomber struck"
     if cls in ("airstrike", "shell"):
         air = _has_any(sent, c["air_words"])
         ground = _has_any(sent, c["ground_fire_words"])

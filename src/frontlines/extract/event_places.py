@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..names import fold
 from ..places.gazetteer import COUNTRIES
 from ..places.resolve import PlaceContext, km
-from ..places.admin1 import division
+from ..places.admin1 import countries_of_division, division
 from ..places.countries import by_name, country
 from ..records import ResolvedPlace
 from .context import DocContext, Resources, SentenceContext
@@ -267,6 +267,11 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
     below_country = [pm for pm in chosen if not is_country(pm)]
     if below_country:
         chosen = below_country
+    # a province that qualifies another place only situates it ("in Khyber Pakhtunkhwa's Bannu
+    # district", "in Bannu district of Khyber Pakhtunkhwa"), though the gazetteer has no place of its name
+    inner = [pm for pm in chosen if not _qualifies_another(pm, chosen)]
+    if inner:
+        chosen = inner
     # a region named beside a precise place only situates it ("in the northern Hama countryside")
     precise = [pm for pm in chosen if not regional(res, pm)]
     if precise:
@@ -283,6 +288,25 @@ def event_places(res: Resources, cl: Clause, pmentions: list[PlaceMention],
         chosen = inner or chosen
     anchor = anchors[0] if anchors else None
     return [(pm, anchor) for pm in chosen]
+
+
+def _qualifies_another(pm: PlaceMention, chosen: list[PlaceMention]) -> bool:
+    """``pm`` names a first-level division written against another place of the list, as its possessor
+    ("X's Y district") or after it ("Y district in X", "Y district of X", "Y district, X").  By position:
+    the small parser attaches these phrases anywhere."""
+    if not countries_of_division(pm.name):
+        return False
+    doc, k = pm.token.doc, pm.token.i
+    for o in chosen:
+        j = o.token.i
+        if o is pm:
+            continue
+        if k + 2 == j and doc[k + 1].lower_ in ("'s", "\u2019s"):
+            return True
+        if k >= 2 and doc[k - 1].lower_ in ("in", "of", ",") and (
+                j == k - 2 or j == k - 3 and doc[j].head.i == k - 2 and doc[k - 2].pos_ == "NOUN"):
+            return True
+    return False
 
 
 ROAD_NOUNS = {"road", "highway", "route", "motorway", "axis"}

@@ -24,9 +24,14 @@ _PASSIVE_KILL = re.compile(r"(?:(?!\b(?:were|was|wounded|injured|while|whereas|b
                            r"\b(?:were|have been|had been)\s+(?:killed|executed|slain)\b", re.I)
 _KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed|massacred|massacring|slaughtered)\s+"
                       rf"{_QUAL}{_NUMBER}\b", re.I)
+_ONE_VERB = r"(?:killed|shot dead|shot and killed|executed|slain|beheaded|stabbed to death|beaten to death)"
 # "a police constable was shot dead": one victim, named without a number
-_ONE_KILLED = re.compile(r"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){0,4}?(?:was|has been|had been)\s+"
-                         r"(?:killed|shot dead|executed|slain|beheaded|stabbed to death|beaten to death)\b", re.I)
+_ONE_KILLED = re.compile(rf"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?(?:was|has been|had been)\s+{_ONE_VERB}\b", re.I)
+# "Constable Ali Khan was shot and killed", "Sgt. Omar Said died": one victim, by rank or title and name
+_TITLES = (r"(?:Constable|Head Constable|Sergeant|Sgt|Corporal|Cpl|Private|Pvt|Lieutenant|Lt|Captain|Capt|Major|Maj|"
+           r"Colonel|Col|General|Gen|Brigadier|Inspector|Sub-Inspector|Officer|Commander|Sheikh|Imam|Father|Dr|Mr|Mrs|Ms)")
+_TITLED_KILLED = re.compile(rf"\b{_TITLES}\.?\s+(?:[A-Z][\w'’-]+\s+){{1,3}}(?:(?:was|has been|had been)\s+{_ONE_VERB}"
+                            r"|(?:later\s+)?died)\b")
 # "a young shepherd from the hamlet of X in Y was killed", "a policeman died in the attack": one person,
 # described at length before the verb (no full stop, colon or second verb of their own between)
 _ONE_PERSON_KILLED = re.compile(rf"\b(?:a|an)\s+(?:[\w'’-]+\s+){{0,2}}?{_PERSONS}\b"
@@ -68,7 +73,7 @@ def fatalities(text: str) -> int:
         # "some 14 militiamen of Afghan and Iraqi nationalities were killed": the victims, then a passive
         if _PASSIVE_KILL.match(text, k.end()):
             best = max(best, _to_int(k.group(1)))
-    if _ONE_KILLED.search(text) or _ONE_PERSON_KILLED.search(text):
+    if _ONE_KILLED.search(text) or _ONE_PERSON_KILLED.search(text) or _TITLED_KILLED.search(text):
         best = max(best, 1)
     for k in _AFTER_LIST.finditer(text):
         best = max(best, _count_units(k.group(1)))

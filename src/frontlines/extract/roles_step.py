@@ -20,6 +20,8 @@ from .grammar import Clause
 from .victims import INTERVENTION, intervening_forces
 
 CONSEQUENCE = re.compile(r"^\s*(thus|as a result|consequently|therefore|thereby|hence|so)\b", re.I)
+# "In a separate incident, ...", "Elsewhere, ...": the sentence reports another event than the one before
+SEPARATE = re.compile(r"^\W*(in (a|another) separate \w+|separately|elsewhere|in another (incident|attack))\b", re.I)
 
 
 def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
@@ -53,6 +55,7 @@ def clause_roles(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause,
             s.antecedent = ante
             return roles, ev_type, sub
     if antecedent is None and cl.trigger.cls == "kill" and cl.passive and roles.actor1 is None and \
+            not SEPARATE.match(span_text(sent)) and \
             not roles.actor1_name and dc.prev_events and s.index - dc.prev_si <= 2 and \
             dc.prev_events[0].event_type in ("Explosions/Remote violence", "Battles") and \
             coding.cause_noun(cl) is None:

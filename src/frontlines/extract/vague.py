@@ -48,6 +48,7 @@ def _kind(ev: Event, gaz: Gazetteer, countries: set[str], regional_ids: set[str]
 
 RESTATED_DAYS = 7
 CROWD_KM = 5  # one protest in a city: its square and its streets are one event
+DISTRICT_KM = 40  # "X district", placed at its seat X: the places inside it lie about this close
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 
 
@@ -66,6 +67,16 @@ def _same_place(a: Event, b: Event) -> bool:
             return True  # a landmark of the protest the gazetteer lacks ("the police headquarters")
         return km((a.latitude, a.longitude), (b.latitude, b.longitude)) <= CROWD_KM
     return False  # a report without a date of its own restates one up to a week apart
+
+
+def _other_district(region: Event, place: Event) -> bool:
+    """'In Lakki Marwat district' (a region placed at its seat) and a town of another district: the
+    district report is not a summary of that town's event."""
+    if region.admin2 and place.admin2:
+        return region.admin2 != place.admin2
+    if region.geo_precision == 1 and None not in (region.latitude, place.latitude):
+        return km((region.latitude, region.longitude), (place.latitude, place.longitude)) > DISTRICT_KM
+    return False
 
 
 def fold_restatements(events: list[Event], published, undated: set[str] = frozenset(),
@@ -117,7 +128,8 @@ def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], ski
             days = RESTATED_DAYS if ev.event_id in undated else 1
             finer = [o for o in events if kinds[id(o)] == "place" and _compatible(o, ev)
                      and abs((o.event_date - ev.event_date).days) <= days
-                     and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))]  # a region we cannot place folds nowhere
+                     and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))  # a region we cannot place folds nowhere
+                     and not (kind == "region" and _other_district(ev, o))]
             if kind == "country" and len(finer) != 1:
                 # a country-level report is the detailed one only when the article has just one such event
                 skipped.append({"sentence": text, "trigger": ev.sub_event_type,
