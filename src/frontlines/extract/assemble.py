@@ -22,7 +22,7 @@ from .doc_index import span_text
 from .event_places import event_places, resolve_place
 from .place_mentions import regional
 from .grammar import Clause
-from .roles_step import clause_roles
+from .roles_step import clause_roles, definite
 from .sentence_dates import clause_when
 from .timex import When
 
@@ -79,8 +79,7 @@ def carried_places(res: Resources, dc: DocContext, s: SentenceContext, cl: Claus
         return []  # a relative or adverbial clause is about something else the sentence names
     if s.used_places:
         return []  # another clause of the sentence placed its event: the sentence names its own place
-    anaphoric = cl.trigger.nominal and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
-                                           for c in cl.trigger.token.children)
+    anaphoric = cl.trigger.nominal and definite(cl.trigger.token)
     if dc.prev_events and (anaphoric and s.index - dc.prev_si <= 3 or s.index - dc.prev_si == 1 and
                            para_of(dc.prev_events[0].evidence[-1].start, dc.paragraphs) == s.para):
         # the next sentence of the same paragraph, or "the clashes were between X and Y" a little later

@@ -125,6 +125,11 @@ def _state_side(res: Resources, sent, state, actor1: str) -> str | None:
 
 
 ANAPHORIC_DETS = {"the", "this", "that", "these", "those"}
+
+
+def definite(noun) -> bool:
+    """'the attack', 'this blast': a noun that refers back to something the article has told."""
+    return any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS for c in noun.children)
 GENERIC_EVENT_NOUNS = {"attack", "assault", "offensive", "operation", "raid", "incident", "fighting", "violence"}
 
 
@@ -132,8 +137,7 @@ def _antecedent(dc: DocContext, s: SentenceContext, cl: Clause):
     """The event a definite event noun with no actor of its own refers back to ("the attack", "the
     strikes"): the last event reported, two sentences back at most."""
     noun = cl.trigger.token
-    if noun.pos_ not in ("NOUN", "PROPN") or not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS
-                                                     for c in noun.children):
+    if noun.pos_ not in ("NOUN", "PROPN") or not definite(noun):
         return None
     if not dc.prev_events or s.index - dc.prev_si > 2:
         return None
@@ -147,8 +151,7 @@ def _placeless(dc: DocContext, s: SentenceContext, cl: Clause):
     noun, pl = cl.trigger.token, dc.placeless
     if pl is None or not 0 < s.index - pl.index <= 2 or dc.prev_si >= pl.index:
         return None
-    if noun.pos_ not in ("NOUN", "PROPN") or not any(c.dep_ == "det" and c.lower_ in ANAPHORIC_DETS
-                                                     for c in noun.children):
+    if noun.pos_ not in ("NOUN", "PROPN") or not definite(noun):
         return None
     return pl
 
