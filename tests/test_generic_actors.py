@@ -49,7 +49,8 @@ def test_state_adjectives(phrase, iso2, kind):
     assert state_actor_for_adjective(phrase) == (iso2, kind)
 
 
-@pytest.mark.parametrize("phrase", ["Sudanese people", "Russian-backed", "Free Syrian Army", "the army", ""])
+@pytest.mark.parametrize("phrase", ["Sudanese people", "Russian-backed", "Free Syrian Army", "the army", "",
+                                    "Sri Lanka", "Burkina Faso"])  # a country named alone is the country
 def test_not_a_state_actor(phrase):
     assert state_actor_for_adjective(phrase) is None
 

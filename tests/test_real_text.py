@@ -226,6 +226,25 @@ def test_an_attack_whose_victims_are_civilians_is_violence_against_civilians(pip
     assert [(e.sub_event_type, e.actor2) for e in evs] == [("Attack", "Civilians (Sudan)")]
 
 
+@pytest.mark.parametrize("text, coded", [
+    # opening fire is shooting: at a vehicle or people, an attack; at soldiers, a fight; at a crowd, force
+    ("Gunmen opened fire on a minibus in the town of Kandy in Sri Lanka on Friday, wounding the driver.",
+     ("Violence against civilians", "Attack")),
+    ("Gunmen opened fire on soldiers at a checkpoint in the town of Kandy in Sri Lanka on Friday.",
+     ("Battles", "Armed clash")),
+    ("Police opened fire on protesters in the city of Kandy in Sri Lanka on Friday, wounding four.",
+     ("Protests", "Excessive force against protesters")),
+    ("Police shot at protesters in the city of Kandy in Sri Lanka on Friday.",
+     ("Protests", "Protest with intervention")),
+])
+def test_opening_fire_is_shooting_at_someone(pipeline, text, coded):
+    assert [(e.event_type, e.sub_event_type) for e in events(pipeline, text)] == [coded]
+
+
+def test_a_shop_that_opened_is_no_event(pipeline):
+    assert events(pipeline, "A new market opened in the town of Kandy in Sri Lanka on Friday.") == []
+
+
 def test_one_protest_in_a_city_is_one_event(pipeline):
     text = ("Police fired tear gas at protesters in the city of Kandy on Friday. "
             "Protesters later marched to the police headquarters, where riot police used water cannon.")

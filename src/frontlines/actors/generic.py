@@ -87,7 +87,8 @@ def _nouns() -> dict[str, str]:
 
 def state_actor_for_adjective(phrase: str) -> tuple[str, str] | None:
     """'Russian forces' -> ('RU', 'military'), 'Sudanese police' -> ('SD', 'police'), 'Israeli strike' ->
-    ('IL', 'military'), 'Malian government' -> ('ML', 'government'); a bare 'Ukrainian' -> ('UA', 'military').
+    ('IL', 'military'), 'Malian government' -> ('ML', 'government'); a bare 'Ukrainian' -> ('UA', 'military'),
+    a bare 'Sri Lanka' -> None (the country, not its forces).
     Also a country name used attributively ('Sudan army', 'U.S. troops').  None when the words are not
     a state adjective (+ a noun of a state kind)."""
     words = phrase.replace("’s", "").replace("'s", "").split()
@@ -96,11 +97,12 @@ def state_actor_for_adjective(phrase: str) -> tuple[str, str] | None:
     nouns = _nouns()
     for cut in range(min(3, len(words)), 0, -1):  # the longest adjective first ("South Sudanese army")
         adj, rest = " ".join(words[:cut]), " ".join(words[cut:]).lower().strip(".,;:")
-        c = by_demonym(adj) or by_name(adj)
+        dem = by_demonym(adj)
+        c = dem or by_name(adj)
         if c is None:
             continue
-        if not rest:
-            return c.iso2, "military"
+        if not rest:  # "the Ukrainian" is a soldier; "Sri Lanka", a country's name alone, is the country
+            return (c.iso2, "military") if dem else None
         if rest in nouns:
             return c.iso2, nouns[rest]
         if rest.split()[-1] in nouns:  # "Sudanese regular army", "Russian fighter jets"

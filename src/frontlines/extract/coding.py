@@ -361,9 +361,9 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
         return "Explosions/Remote violence", "Remote explosive/landmine/IED"
     if cls == "protest":
         text = span_text(sent).lower()
-        if re.search(r"\b(killed|shot dead|wounded)\b", text):
+        if re.search(r"\b(killed|killing|shot dead|wounded|wounding|injuring)\b", text):
             return "Protests", "Excessive force against protesters"
-        if re.search(r"\b(dispers|tear gas|fired|arrested|detained|beat|water cannon|rubber bullet|baton|stun grenade)", text):
+        if re.search(r"\b(dispers|tear gas|fired|opened fire|shot at|arrested|detained|beat|water cannon|rubber bullet|baton|stun grenade)", text):
             return "Protests", "Protest with intervention"
         return "Protests", "Peaceful protest"
     if cls == "riot":
@@ -392,9 +392,16 @@ def acled_type(cl: Clause, r: Roles, actors, sent: Span) -> tuple[str, str]:
                 not any(t.lemma_.lower() in VICTIM_WORDS for t in cl.tokens if t.dep_ in ("nsubjpass", "dobj")):
             return "Battles", "Armed clash"  # "13 people were killed in fighting between armed groups"
         # ACLED: victims not reported as fighters are civilians
-        if r.civilians or not (victims_are_combatants(cl) or r.forces_hit):
+        if r.civilians or not (victims_are_combatants(cl) or r.forces_hit or _armed(actors, r.actor2)):
             return "Violence against civilians", "Attack"
     return "Battles", "Armed clash"
+
+
+def _armed(actors, actor_id: str | None) -> bool:
+    """The other side is an armed actor ("opened fire on soldiers", "shot at the militia"): a fight, not
+    an attack on civilians.  ACLED's inter codes 1-4 and 8 are the armed ones."""
+    a = actors.registry.get(actor_id) if actor_id else None
+    return bool(a and a.inter in (1, 2, 3, 4, 8))
 
 
 def by_agreement(sent: Span) -> bool:
