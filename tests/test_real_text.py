@@ -814,6 +814,30 @@ def test_a_placeless_sentence_is_not_carried_past_a_placed_event_or_two_sentence
         [(e.location, e.actor2, e.fatalities) for e in later]
 
 
+def test_a_lede_without_a_place_is_the_event_the_next_sentence_places(pipeline):
+    """'Rebels seized a district capital on Monday. ... the fighters seized the police station in X on
+    Monday': the lede and the sentence that names the place report one event, with both as evidence."""
+    text = ("Resistance fighters in Myanmar seized a district capital in the north on Monday, residents said. "
+            "A resident said the fighters seized the police station in Kalewa on Monday after hours of fighting.")
+    ex = pipeline.extract(doc_from_text(text, date(2023, 3, 1)))
+    assert [e.location for e in ex.events] == ["Kalewa"]
+    assert [x.text for x in ex.events[0].evidence][0].startswith("Resistance fighters in Myanmar seized")
+    assert any("placed by a later sentence" in s["why"] for s in ex.skipped)
+
+
+@pytest.mark.parametrize("text", [
+    # another day, another kind of event, another side: not the lede's event
+    "Gunmen killed three people on Monday, police said. On Wednesday, gunmen killed five villagers in the town of Kano.",
+    "Gunmen killed three people on Monday, police said. Troops arrested five suspects in the town of Kano on Monday.",
+    "Bandits killed three people on Monday, police said. Boko Haram fighters killed five villagers in the town of "
+    "Kano on Monday.",
+])
+def test_a_lede_without_a_place_is_not_another_event_s(pipeline, text):
+    ex = pipeline.extract(doc_from_text(text, date(2023, 3, 1)))
+    assert len(ex.events) == 1 and len(ex.events[0].evidence) == 1, [(e.location, len(e.evidence)) for e in ex.events]
+    assert ex.events[0].fatalities != 3
+
+
 def test_an_attack_that_happened_somewhere_is_an_event(pipeline):
     evs = events(pipeline, "The attack happened in Bunia in Ituri province on Friday.", date(2023, 3, 1))
     assert [e.location for e in evs] == ["Bunia"]

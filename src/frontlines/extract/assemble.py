@@ -45,7 +45,10 @@ def clause_events(res: Resources, dc: DocContext, s: SentenceContext, cl: Clause
         if not whole_sentence:
             dc.out.skipped.append({"sentence": span_text(sent), "trigger": cl.trigger.token.text, "why": "no place"})
             if dc.placeless is None or dc.placeless.index != s.index:  # the sentence's first such clause
-                dc.placeless = Placeless(s.index, roles, ev_type, sub, sent)
+                a1 = res.actors.registry.get(roles.actor1) if roles.actor1 else None
+                name1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, ""))
+                dc.placeless = Placeless(s.index, roles, ev_type, sub, sent, s.when.day if s.when else None, name1,
+                                         a1.inter if a1 else None)
         return []
     events = []
     for pm, anchor in places:

@@ -9,6 +9,8 @@ events have used and the resolution of each mention (one per mention per sentenc
 """
 from __future__ import annotations
 
+from datetime import date
+
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -62,6 +64,9 @@ class Placeless:
     event_type: str
     sub_event_type: str
     sent: Span
+    day: date | None = None  # the clause's date (a later restatement must be of the same day)
+    actor1: str = ""  # the clause's first actor by name ("Unidentified Armed Group" when it names none)
+    inter1: int | None = None  # its ACLED inter code, when the registry has the actor
 
 
 @dataclass

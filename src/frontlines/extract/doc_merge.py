@@ -17,6 +17,8 @@ from . import coding
 from .context import DocContext, SentenceContext
 from .doc_index import span_text
 
+GENERIC_ARMED = "Unidentified Armed Group"
+
 
 def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[Event]) -> None:
     sent, si = s.sent, s.index
@@ -38,6 +40,8 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
                                           text=span_text(sent)))
     if s.placeless is not None and sent_events:
         placed_earlier(dc, s.placeless, sent_events[0])
+    elif sent_events and restates(dc, s, sent_events[0]):
+        placed_earlier(dc, dc.placeless, sent_events[0])
     if s.antecedent is not None:
         sent_events = [ev for ev in sent_events if not _same_as_antecedent(dc, s.antecedent, ev)]
     for ev in sent_events:
@@ -58,10 +62,29 @@ def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[
         dc.prev_events, dc.prev_si = sent_events, si
 
 
+def restates(dc: DocContext, s, ev: Event) -> bool:
+    """'Rebels seized a district capital on Monday. ... the fighters seized the police station in X on
+    Monday': a lede told without a place, and the next placed event (in one of the two sentences after
+    it, none placed between) of the same kind, day and side, are one event."""
+    pl = dc.placeless
+    if pl is None or not 0 < s.index - pl.index <= 2 or dc.prev_si >= pl.index:
+        return False
+    if (pl.event_type, pl.sub_event_type) != (ev.event_type, ev.sub_event_type) or pl.day != ev.event_date:
+        return False
+    # the same side ("Unidentified Armed Group" is completed with the country where the event is placed),
+    # or the lede's, where the restatement leaves it vague ("the fighters")
+    return ev.actor1 == pl.actor1 or ev.actor1.startswith(f"{GENERIC_ARMED} (") and (
+        pl.actor1.startswith(GENERIC_ARMED) or pl.inter1 is not None)
+
+
 def placed_earlier(dc: DocContext, pl, ev: Event) -> None:
     """The event a later sentence places ("The confrontation occurred near X" after "Troops killed 19
-    gunmen in a shootout"): the earlier sentence is its first evidence and gives it its toll."""
+    gunmen in a shootout"): the earlier sentence is its first evidence and gives it its toll, and its
+    side where this one has only a vague one."""
     text = span_text(pl.sent)
+    if pl.inter1 is not None and ev.actor1.startswith(f"{GENERIC_ARMED} ("):
+        ev.actor1, ev.inter1 = pl.actor1, pl.inter1
+        ev.interaction = coding.interaction(ev.inter1, ev.inter2)
     ev.fatalities = max(ev.fatalities, coding.fatalities(text))
     if all(e.start != pl.sent.start_char for e in ev.evidence):
         ev.evidence.insert(0, Evidence(doc_id=dc.document.id, start=pl.sent.start_char, end=pl.sent.end_char, text=text))
