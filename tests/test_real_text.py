@@ -241,6 +241,27 @@ def test_opening_fire_is_shooting_at_someone(pipeline, text, coded):
     assert [(e.event_type, e.sub_event_type) for e in events(pipeline, text)] == [coded]
 
 
+def test_a_town_the_tagger_took_for_a_person_is_the_object_of_an_assault(pipeline):
+    """'attacked Gamboru Ngala': two words the tagger calls a person's name, which the gazetteer knows whole;
+    a person's name it does not know stays a person."""
+    evs = events(pipeline, "Jihadists in Nigeria attacked Gamboru Ngala on Friday, an officer said.")
+    assert [e.location for e in evs] == ["Gamboru Ngala"], [e.location for e in evs]
+    evs = events(pipeline, "Gunmen attacked Daniel Moore in Borno State on Friday.")
+    assert [e.location for e in evs] == ["Borno"], [e.location for e in evs]
+
+
+def test_a_battle_told_at_the_country_is_the_battle_of_the_town_not_its_massacre(pipeline):
+    """A battle 'near the border with Niger' beside a battle and a killing of residents in the one town: the
+    country-level sentence is evidence of the battle (the one event of its kind), not dropped as vague."""
+    text = ("Militants attacked an army base and the town of Damasak in Nigeria on Friday. The first attack, near "
+            "the border with Niger, came at dusk on Friday, leading to a fierce battle with soldiers who repelled "
+            "the assault. On Saturday the militants killed six residents in the town of Damasak.")
+    evs = events(pipeline, text)
+    battle = next(e for e in evs if e.event_type == "Battles")
+    assert any(x.text.startswith("The first attack") for x in battle.evidence), [x.text for x in battle.evidence]
+    assert sorted(e.event_type for e in evs) == ["Battles", "Violence against civilians"]
+
+
 def test_a_shop_that_opened_is_no_event(pipeline):
     assert events(pipeline, "A new market opened in the town of Kandy in Sri Lanka on Friday.") == []
 

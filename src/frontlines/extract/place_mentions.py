@@ -220,9 +220,20 @@ def known_name(res: Resources, tok: Token) -> bool:
                                                                 "toward", "towards", "on")
             or tok.dep_ == "dobj" and tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in SPEECH):
         return False  # "told Rudaw": whom someone spoke to
+    ent = ent_of(tok) if tok.ent_type_ in ("PERSON", "ORG") else None
+    if ent is not None and len(ent) > 1:
+        # "insurgents attacked Malam Fatori": a name of two or three words the tagger took for a person's
+        # or an organisation's, as the object of an assault or capture, that the gazetteer knows whole
+        return ent.root.i == tok.i and len(ent) <= 3 and tok.dep_ == "dobj" and \
+            tok.head.lemma_.lower() in ASSAULT_VERBS and bool(res.places.gaz.exact(ent.text))
     if tok.ent_type_ == "PERSON" and (tok.ent_iob_ != "B" or len(tok.text.split()) > 1):
         return False
     return bool(res.places.gaz.exact(tok.text))
+
+
+# verbs whose object is a place far more often than a person: "attacked X", "captured X", "shelled X"
+ASSAULT_VERBS = {"attack", "capture", "seize", "overrun", "storm", "raid", "shell", "bomb", "bombard", "enter",
+                 "besiege", "invade", "retake", "recapture", "liberate", "occupy", "pound"}
 
 
 SUFFIX_FEATURES = {"area", "district", "province", "region", "state", "county", "township", "governorate",

@@ -130,6 +130,9 @@ def drop_vague(events: list[Event], gaz: Gazetteer, country_names: set[str], ski
                      and abs((o.event_date - ev.event_date).days) <= days
                      and (kind == "country" or (ev.admin1 and o.admin1 == ev.admin1))  # a region we cannot place folds nowhere
                      and not (kind == "region" and _other_district(ev, o))]
+            same = [o for o in finer if (o.event_type, o.sub_event_type) == (ev.event_type, ev.sub_event_type)]
+            if len(same) == 1:
+                finer = same  # "a battle near the border" beside a battle and an attack on civilians in one town
             if kind == "country" and len(finer) != 1:
                 # a country-level report is the detailed one only when the article has just one such event
                 skipped.append({"sentence": text, "trigger": ev.sub_event_type,
