@@ -262,6 +262,24 @@ def test_a_battle_told_at_the_country_is_the_battle_of_the_town_not_its_massacre
     assert sorted(e.event_type for e in evs) == ["Battles", "Violence against civilians"]
 
 
+def test_a_headline_s_victims_are_the_side_hit(pipeline):
+    """'Two Iraqi soldiers killed in ISIS attack in Mosul': the noun the participle modifies is who was hit,
+    read from the headline itself (not inferred from the rest of the article)."""
+    ex = pipeline.extract(doc_from_text("Two Iraqi soldiers killed in ISIS attack in Mosul", date(2021, 12, 7)))
+    assert [(e.actor1, e.actor2, e.fatalities) for e in ex.events] == [("Islamic State", "Military Forces of Iraq", 2)]
+    assert "inferred" not in ex.events[0].notes
+
+
+def test_an_attack_on_other_men_days_before_is_not_the_headline_s(pipeline):
+    """The headline's attack (page-dated) and one on the Peshmerga 'late on Sunday' in the same city hit other
+    sides: two events, each with its own day and toll."""
+    text = ("Two Iraqi soldiers killed in ISIS attack in Mosul\n\nThe group on Tuesday claimed responsibility for an "
+            "attack on Peshmerga fighters in Mosul late on Sunday, killing four of them.")
+    evs = events(pipeline, text, date(2021, 12, 7))
+    assert sorted((str(e.event_date), e.actor2, e.fatalities) for e in evs) == \
+        [("2021-12-05", "Peshmerga", 4), ("2021-12-07", "Military Forces of Iraq", 2)]
+
+
 def test_a_shop_that_opened_is_no_event(pipeline):
     assert events(pipeline, "A new market opened in the town of Kandy in Sri Lanka on Friday.") == []
 

@@ -124,7 +124,8 @@ class Extractor:
                         break
             merge_sentence_events(dc, s, sent_events)
             self.actors.end_sentence(dc.actor_state, sent_events, sent)
-        events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated, dc.regional)
+        events = fold_restatements(list(dc.doc_events.values()), document.meta.published, dc.undated, dc.regional,
+                                    dc.inferred_side)
         events = from_afar(events, document.article)
         out.events = drop_vague(events, self.places.gaz, self.country_names, out.skipped, dc.regional, dc.undated)
         return out

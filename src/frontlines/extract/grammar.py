@@ -251,6 +251,12 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
         for c in t.children:
             if c.dep_ in SUBJ:
                 return c, c.dep_ == "nsubjpass"
+        if t.dep_ == "acl" and t.tag_ == "VBN" and t.head.pos_ in ("NOUN", "PROPN") and t.head.i < t.i and \
+                t.head.dep_ in ("ROOT", "nsubj", "nsubjpass", "dobj") and swallowed_subject(t) is None and \
+                not any(c.dep_ == "dobj" for c in t.children):
+            # not "On 5 October insurgents attacked", "mercenaries from terrorists attacked with shells the
+            # houses": a main verb the parser hung on a noun (inside a prepositional phrase, or with an object)
+            return t.head, True  # "Two soldiers killed in an attack": the noun a past participle modifies underwent it
         if t.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and t.head is not t:
             t = t.head
             if t.pos_ == "ADP":  # "after reaching": pcomp under a preposition

@@ -80,18 +80,24 @@ def _other_district(region: Event, place: Event) -> bool:
 
 
 def fold_restatements(events: list[Event], published, undated: set[str] = frozenset(),
-                      regional: set[str] = frozenset()) -> list[Event]:
+                      regional: set[str] = frozenset(), inferred: set[str] = frozenset()) -> list[Event]:
     """The headline and the lede, or the lede and a later recap, report the same event at the same
     place a day apart (one dated "on Monday", the other only by the page): one event, every sentence
     kept as evidence, dated by the sentence that names its day.  A report about the province ("in the
-    province of Daraa") is not one about its capital of the same name."""
+    province of Daraa") is not one about its capital of the same name, and an attack that hit other
+    men ("two soldiers killed" beside "an attack on the Peshmerga late on Sunday") is another attack;
+    ``inferred``: events whose second actor came from the rest of the article, not their sentence."""
     keep: list[Event] = []
+
+    def other_sides(a: Event, b: Event) -> bool:
+        return bool(a.actor2 and b.actor2 and a.actor2 != b.actor2 and a.event_id not in inferred
+                    and b.event_id not in inferred)
     for ev in events:
         def window(k: Event) -> int:
             # two sentences that each name their day ("late Friday", "on Saturday") report two days
             return RESTATED_DAYS if k.event_id in undated or ev.event_id in undated else 0
         twin = next((k for k in keep if _compatible(k, ev) and _same_place(k, ev)
-                     and (k.event_id in regional) == (ev.event_id in regional)
+                     and (k.event_id in regional) == (ev.event_id in regional) and not other_sides(k, ev)
                      and abs((k.event_date - ev.event_date).days) <= window(k)), None)
         if twin is None:
             keep.append(ev)
