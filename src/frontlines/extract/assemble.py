@@ -124,7 +124,7 @@ def make_event(res: Resources, document: Document, sent: Span, cl: Clause, roles
     # ACLED names generic actors by the country the event happened in: the place's, else the article's
     country = rp.country or article_country or ""
     actor1 = a1.name if a1 else (roles.actor1_name or coding.default_actor(ev_type, sub, country))
-    if actor1 == "Unidentified Armed Group":
+    if actor1 == coding.GENERIC_ARMED:
         actor1 = coding.default_actor("Battles", "", country)
     inter1 = a1.inter if a1 else coding.default_inter(actor1)
     actor2 = a2.name if a2 else (roles.actor2_name or "")

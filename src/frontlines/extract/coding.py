@@ -21,7 +21,8 @@ TERRITORIAL = {"Non-state actor overtakes territory", "Government regains territ
 ARMED_NOUNS = {"militia", "militant", "fighter", "gunman", "rebel", "jihadist", "insurgent", "militiaman", "force",
                "troop", "soldier", "faction", "group", "unit"}
 NEEDS_ACTOR = {"take", "lose", "handover", "withdraw", "defect", "dissolve", "establish", "agree"}
-DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, "Unidentified Armed Group": 3}
+GENERIC_ARMED = "Unidentified Armed Group"  # ACLED's actor for armed men nobody names
+DEFAULT_INTER = {"Civilians": 7, "Protesters": 6, "Rioters": 5, GENERIC_ARMED: 3}
 
 
 @dataclass
@@ -220,7 +221,7 @@ def roles(cl: Clause, actors, state, sent: Span) -> Roles | None:
         r.actor1_name = actors.unknown_group(cl.subject)
     if r.actor1 is None and r.actor1_name is None and cl.subject is not None and \
             cl.subject.lemma_.lower() in ARMED_NOUNS and cls in NEEDS_ACTOR:
-        r.actor1_name = "Unidentified Armed Group"  # "Iran-backed militias established a base": someone armed did
+        r.actor1_name = GENERIC_ARMED  # "Iran-backed militias established a base": someone armed did
     if r.actor1 is None and r.actor1_name is None and cls in NEEDS_ACTOR:
         return None
     if cls == "protest" and actors.is_state_force(r.actor1):
@@ -411,7 +412,7 @@ def by_agreement(sent: Span) -> bool:
 
 def default_actor(event_type: str, sub: str, country: str) -> str:
     """ACLED's generic actor; without a country, the bare name (the event's notes say the country is unknown)."""
-    kind = "Protesters" if event_type == "Protests" else "Rioters" if event_type == "Riots" else "Unidentified Armed Group"
+    kind = "Protesters" if event_type == "Protests" else "Rioters" if event_type == "Riots" else GENERIC_ARMED
     return f"{kind} ({country})" if country else kind
 
 

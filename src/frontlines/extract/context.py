@@ -9,10 +9,9 @@ events have used and the resolution of each mention (one per mention per sentenc
 """
 from __future__ import annotations
 
-from datetime import date
-
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Span

@@ -17,8 +17,6 @@ from . import coding
 from .context import DocContext, SentenceContext
 from .doc_index import span_text
 
-GENERIC_ARMED = "Unidentified Armed Group"
-
 
 def merge_sentence_events(dc: DocContext, s: SentenceContext, sent_events: list[Event]) -> None:
     sent, si = s.sent, s.index
@@ -73,8 +71,8 @@ def restates(dc: DocContext, s, ev: Event) -> bool:
         return False
     # the same side ("Unidentified Armed Group" is completed with the country where the event is placed),
     # or the lede's, where the restatement leaves it vague ("the fighters")
-    return ev.actor1 == pl.actor1 or ev.actor1.startswith(f"{GENERIC_ARMED} (") and (
-        pl.actor1.startswith(GENERIC_ARMED) or pl.inter1 is not None)
+    return ev.actor1 == pl.actor1 or ev.actor1.startswith(f"{coding.GENERIC_ARMED} (") and (
+        pl.actor1.startswith(coding.GENERIC_ARMED) or pl.inter1 is not None)
 
 
 def placed_earlier(dc: DocContext, pl, ev: Event) -> None:
@@ -82,7 +80,7 @@ def placed_earlier(dc: DocContext, pl, ev: Event) -> None:
     gunmen in a shootout"): the earlier sentence is its first evidence and gives it its toll, and its
     side where this one has only a vague one."""
     text = span_text(pl.sent)
-    if pl.inter1 is not None and ev.actor1.startswith(f"{GENERIC_ARMED} ("):
+    if pl.inter1 is not None and ev.actor1.startswith(f"{coding.GENERIC_ARMED} ("):
         ev.actor1, ev.inter1 = pl.actor1, pl.inter1
         ev.interaction = coding.interaction(ev.inter1, ev.inter2)
     ev.fatalities = max(ev.fatalities, coding.fatalities(text))
