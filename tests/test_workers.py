@@ -114,3 +114,46 @@ def test_what_the_pipeline_loads_is_kept_out_of_the_collectors_passes(pipeline):
     assert id(fresh.extractor.cue) not in tracked and id(fresh.registry.actors) not in tracked
     scratch = {"made": ["after loading"]}
     assert id(scratch) in {id(o) for o in gc.get_objects()}  # what comes later is collected as usual
+
+
+def test_the_next_batch_is_read_before_this_batch_is_extracted(tmp_path, pipeline, monkeypatch):
+    """Workers take tasks in order: each batch's extraction goes to the pool after the reads of the
+    whole next batch, so the workers never wait for this process between two batches."""
+    import frontlines.batch as batch
+    from frontlines.workers import Pool
+
+    log: list[tuple[str, int]] = []
+
+    class Recording(Pool):  # the tasks run here, in order; the batch sizes are those of two workers
+        def __init__(self, workers, factory):
+            super().__init__(1, factory)
+            self.workers = workers
+
+        def read(self, group, *args):
+            log.append(("read", sum(u[0] == "file" for u in group)))
+            return super().read(group, *args)
+
+        def extract(self, docs):
+            log.append(("extract", len(docs)))
+            return super().extract(docs)
+
+    monkeypatch.setattr(batch, "Pool", Recording)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    places = ["Mhardeh", "Suqaylabiyah", "Kafr Nabudah", "Khan Shaykhun", "Maarat al-Numan"]
+    for i in range(100):
+        (folder / f"p{i:03d}.txt").write_text(
+            f"Clashes, part {i}\n\nOn May {1 + i % 28}, 2019, rebels shelled {places[i % 5]}, killing {i % 7 + 1} "
+            f"people, and a second report number {i} said the shelling went on into the night.\n")
+    report = ingest_paths([folder], Store(str(tmp_path / "s.db")), lambda: pipeline, console=QUIET, workers=2)
+    assert len(report.stored) == 100
+    step = batch.CHUNK * 2
+    read = extracted = 0
+    for kind, n in log:
+        if kind == "read":
+            read += n
+        else:
+            if extracted % step == 0:  # the first chunk of a batch
+                assert read >= min(100, extracted + 2 * step), (read, extracted)
+            extracted += n
+    assert read == extracted == 100

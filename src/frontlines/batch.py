@@ -89,6 +89,12 @@ def progress_for(console: Console) -> Progress:
 PRINT_PER_FILE = 20  # errors printed per input file; all of them are in `frontlines failures`
 
 
+def say(console: Console, markup: str) -> None:
+    """One line on the console; a quiet one is not even rendered (rich renders, then drops it)."""
+    if not console.quiet:
+        console.print(markup, highlight=False)
+
+
 def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Callable[[], "Pipeline"],
                  published: date | None = None, console: Console | None = None, batch_size: int = 128,
                  workers: int | None = None, max_bytes: int = MAX_BYTES, reprocess: bool = False) -> BatchReport:
@@ -106,7 +112,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         failures.append((source, reason))
         report.fail(f"{source}: {reason}")
         if printed:
-            console.print(f"[red]error[/red] {escape(source)}: {escape(reason)}", highlight=False)
+            say(console, f"[red]error[/red] {escape(source)}: {escape(reason)}")
         if len(failures) >= 2000:
             flush_failures()
 
@@ -128,13 +134,14 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
     try:
         # a crash mid-batch left documents stored but not extracted: finish them first
         if pending_ids:
-            console.print(f"resuming: extracting {len(pending_ids)} document(s) left pending by an earlier run")
+            say(console, f"resuming: extracting {len(pending_ids)} document(s) left pending by an earlier run")
             for i in range(0, len(pending_ids), batch_size):
                 ex.submit([d for d in (store.get_document(x) for x in pending_ids[i:i + batch_size]) if d is not None])
         with progress_for(console) as progress:
             task = progress.add_task("ingesting", total=len(inputs))
+            step = batch_size if n == 1 else min(batch_size, 2 * CHUNK)
             _read(inputs, store, pool, ex, report, console, fail, flush_failures, progress, task, published, max_bytes,
-                  reprocess, batch_size if n == 1 else min(batch_size, 2 * CHUNK), read_ahead=2 * n)
+                  reprocess, step, read_ahead=2 if n == 1 else reads_ahead(step))
         ex.finish()
         if report.stored or pending_ids:
             from .analysis import refresh
@@ -149,6 +156,17 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, pipeline_factory: Ca
         print(f"ingested {len(report.stored)} document(s), {report.events} event(s); "
               f"{len(report.duplicates)} duplicate(s), {report.n_failed} failure(s)", file=sys.stderr)
     return report
+
+
+def reads_ahead(batch: int) -> int:
+    """Read tasks kept in flight so that a batch's extraction is queued behind the next batch's reads.
+
+    Workers take tasks in the order they were given.  With fewer reads ahead, the last reads of the
+    next batch came after this batch's extraction: the workers extracted, then read, then waited while
+    this process stored the batch (0.1 s a batch, both workers idle).  A page file is two units (the
+    file, then its end), so a batch of files is ``2 * batch / GROUP`` groups; one more keeps the next
+    batch's last group submitted before this batch is flushed."""
+    return -(-2 * batch // GROUP) + 1
 
 
 def _read(inputs, store, pool, ex, report, console, fail, flush_failures, progress, task, published, max_bytes,
@@ -186,8 +204,8 @@ def _read(inputs, store, pool, ex, report, console, fail, flush_failures, progre
         for (i, unit), items in zip(group, answers):
             if unit[0] == "end":
                 if printed > PRINT_PER_FILE:
-                    console.print(f"[red]error[/red] {escape(clean_text(str(inputs[i][0])))}: "
-                                  f"{printed - PRINT_PER_FILE} more failure(s); see `frontlines failures`", highlight=False)
+                    say(console, f"[red]error[/red] {escape(clean_text(str(inputs[i][0])))}: "
+                                 f"{printed - PRINT_PER_FILE} more failure(s); see `frontlines failures`")
                 printed = 0
                 progress.advance(task)
                 continue
@@ -203,13 +221,12 @@ def _read(inputs, store, pool, ex, report, console, fail, flush_failures, progre
                 if d.kind == "duplicate":
                     fail(d.doc.source_path or d.doc.id, f"duplicate of stored document {d.other}; not stored again", False)
                     report.duplicates.append(d.doc.id)
-                    console.print(f"[yellow]skipped[/yellow] {escape(d.doc.id)}: already stored as {escape(d.other)}",
-                                  highlight=False)
+                    say(console, f"[yellow]skipped[/yellow] {escape(d.doc.id)}: already stored as {escape(d.other)}")
                     continue
                 (report.reprocessed if d.kind == "again" else report.stored).append(d.doc.id)
                 for w in d.doc.warnings:
                     report.warnings.append(f"{d.doc.id}: {w}")
-                    console.print(f"[yellow]warning[/yellow] {escape(d.doc.id)}: {escape(w)}", highlight=False)
+                    say(console, f"[yellow]warning[/yellow] {escape(d.doc.id)}: {escape(w)}")
                 if d.kind == "again":
                     again.append(d.doc)
                 else:
@@ -217,7 +234,8 @@ def _read(inputs, store, pool, ex, report, console, fail, flush_failures, progre
                     prints[d.doc.id] = fp
                 if len(buffer) + len(again) >= batch_size:
                     flush()
-        ex.collect()
+        if reads:  # with nothing left to read, the last batch goes to the workers before rows are saved
+            ex.collect()
     flush()
 
 
@@ -258,13 +276,13 @@ class _Extractions:
             if isinstance(r, str):
                 self.store.mark_failed(doc.id, r)
                 self.report.fail(f"{doc.id}: extraction failed: {r}")
-                self.console.print(f"[red]error[/red] {escape(doc.id)}: extraction failed: {escape(r)}", highlight=False)
+                say(self.console, f"[red]error[/red] {escape(doc.id)}: extraction failed: {escape(r)}")
                 continue
             self.done.append(r)
             self.report.events += len(r["events"])
             for note in r["notes"]:
                 self.report.warnings.append(f"{doc.id}: {note}")
-                self.console.print(f"[yellow]note[/yellow] {escape(doc.id)}: {escape(note)}", highlight=False)
+                say(self.console, f"[yellow]note[/yellow] {escape(doc.id)}: {escape(note)}")
         if len(self.done) >= self.batch_size:
             self._save()
 
