@@ -11,7 +11,9 @@ the tok2vec and the lemmatizer together (about 1 CPU-s per 150 articles, a tenth
 ``IS_SPACE``, are keys in a table; each token is looked up by the values of its attributes
 (``Doc.to_array``, memoised per distinct row), and what the lookup finds is checked further where the
 pattern says more (``NOT_IN``, a regular expression, the tokens after the first).  The few patterns
-whose first token has no equality to look up go to a Matcher of their own.  The matches are the
+whose first token has no equality to look up, only a regular expression ("nothin'", "y'all"), are
+tried on each distinct row once, with the lookup's answer for it (a Matcher of their own, run over
+every token, cost as much as the tables); anything else goes to a Matcher.  The matches are the
 stock Matcher's, and spaCy's own ``set_annotations`` writes them, in the same order; the patterns,
 their serialisation and the ``patterns`` property are the stock component's.
 ``index_attribute_ruler`` puts it in the model's place, and the tests compare its annotations with
@@ -38,6 +40,7 @@ class _Index:
     columns: list[str] = field(default_factory=list)  # the attributes read from each document
     tables: list[tuple] = field(default_factory=list)  # (a token's values -> key, {key: [(rule, tail)]})
     rest: Matcher | None = None  # the patterns no table holds
+    scans: list = field(default_factory=list)  # (rule, first token, tail) tried on every distinct row
     seen: dict = field(default_factory=dict)  # a token's values -> what the tables give it
 
 
@@ -84,17 +87,20 @@ class IndexedAttributeRuler(AttributeRuler):
     def _built(self) -> _Index:
         if self._index is not None and self._index.size == len(self.attrs):
             return self._index
-        index, tables, specs = _Index(size=len(self.attrs)), {}, []
+        index, tables, specs, scans = _Index(size=len(self.attrs)), {}, [], []
         rest = Matcher(self.vocab)
         for rule in range(len(self.attrs)):
             key = self.vocab.strings[str(rule)]
             kept = []
             for pattern in self.matcher.get(key)[1]:
                 spec = [_spec(self.vocab, token) for token in pattern]
-                if not spec or None in spec or not spec[0][0]:  # a first token with an equality is looked up
+                if not spec or None in spec or not (spec[0][0] or spec[0][2]):
                     kept.append(pattern)
                     continue
                 specs.append(spec)
+                if not spec[0][0]:  # no equality to look up: its checks are tried on every distinct row
+                    scans.append((rule, len(specs) - 1))
+                    continue
                 table = tables.setdefault(spec[0][0], {})
                 for k in spec[0][1]:
                     table.setdefault(_key(k), []).append((rule, len(specs) - 1))
@@ -113,6 +119,8 @@ class IndexedAttributeRuler(AttributeRuler):
             for hits in table.values():
                 hits[:] = [(rule, compiled([], [], specs[n][0][2]), tuple(compiled(*t) for t in specs[n][1:]))
                            for rule, n in dict.fromkeys(hits)]
+        index.scans = [(rule, compiled([], [], specs[n][0][2]), tuple(compiled(*t) for t in specs[n][1:]))
+                       for rule, n in scans]
         index.rest = rest if len(rest) else None
         self._index = index
         return index
@@ -121,6 +129,7 @@ class IndexedAttributeRuler(AttributeRuler):
         got = index.seen.get(row)
         if got is None:
             got = [hit for values, table in index.tables for hit in table.get(values(row), ())]
+            got += [hit for hit in index.scans if self._fits(row, hit[1])]
             if len(index.seen) > 200_000:  # words x tags x labels: bounded
                 index.seen.clear()
             index.seen[row] = got
@@ -142,7 +151,7 @@ class IndexedAttributeRuler(AttributeRuler):
         index = self._built()
         strings = self.vocab.strings
         matches = set()
-        if index.tables and len(doc):
+        if (index.tables or index.scans) and len(doc):
             rows = doc.to_array(index.columns).tolist()
             rows = [(v,) for v in rows] if len(index.columns) == 1 else [tuple(r) for r in rows]
             for i, row in enumerate(rows):
