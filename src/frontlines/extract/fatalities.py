@@ -4,6 +4,7 @@ wounded are not counted, and ACLED's lower bound is taken ("dozens" counts 12)."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .lexicon import cues
 
@@ -59,6 +60,7 @@ def _to_int(s: str) -> int:
     return c["number_words"].get(s) or c["vague_counts"].get(s) or 0
 
 
+@lru_cache(maxsize=4096)  # a sentence is read again for each of its clauses and each merge (4 times on average)
 def fatalities(text: str) -> int:
     """Reported deaths in a sentence (ACLED takes the lower bound; 'dozens' counts 12).
     'At least 23 rebel fighters and 14 soldiers were killed' counts 37; people 'wounded' are not counted."""
