@@ -59,6 +59,9 @@ MORE_NAMES = {
     "SS": ["S. Sudan"], "CF": ["CAR"], "BA": ["Bosnia"], "GM": ["The Gambia"], "BS": ["The Bahamas"],
     "VA": ["Vatican", "Holy See"], "XK": ["Kosova"], "PH": ["The Philippines"], "EH": ["Sahrawi Republic"],
 }
+# territories that are one city: a report placing something "in Singapore" or "in central Hong Kong"
+# places it in the city (ACLED codes a location there), not somewhere in a country
+CITY_STATES = {"SG", "HK", "MO", "MC", "VA", "GI"}
 # demonyms and state adjectives beyond world-countries' English m/f pair; the first country listing a word owns it
 MORE_DEMONYMS = {
     "MM": ["Burmese", "Myanmar"], "CD": ["Congolese", "DRC", "DR Congolese"], "CG": ["Congolese"],
@@ -103,12 +106,12 @@ def main(path: str) -> None:
         iso3 = "XKX" if iso2 == "XK" else c["cca3"]  # ACLED's code for Kosovo (world-countries: UNK)
         article = "the" if iso2 in THE or name.endswith("Islands") else ""
         rows.append([iso2, iso3, c["ccn3"] or "", name, article, region, "|".join(c.get("capital") or []),
-                     "|".join(names), "|".join(dems)])
+                     "|".join(names), "|".join(dems), "1" if iso2 in CITY_STATES else ""])
     out = sys.stdout
     out.write("# Countries and territories: ISO 3166 codes, ACLED's name (and whether it takes 'the'), region, other names, demonyms.\n"
               "# From npm world-countries@5.1.0 (ODbL 1.0, Mohammed Le Doze) with ACLED's names and regions;\n"
               "# this table is a derived database under ODbL 1.0. How it was made: SOURCES.md.\n")
-    out.write("iso2\tiso3\tnumeric\tname\tarticle\tregion\tcapital\tnames\tdemonyms\n")
+    out.write("iso2\tiso3\tnumeric\tname\tarticle\tregion\tcapital\tnames\tdemonyms\tcity\n")
     for r in rows:
         out.write("\t".join(r) + "\n")
 

@@ -917,3 +917,22 @@ def test_a_district_report_is_not_folded_into_a_town_of_another_district(pipelin
     evs = events(pipeline, text, date(2023, 3, 1))
     assert sorted((e.location, e.sub_event_type) for e in evs) == [("Bannu", "Armed clash"),
                                                                     ("Lakki Marwat", "Suicide bomb")]
+
+
+# ---- a territory that is one city: naming it names the city ------------------------------------
+@pytest.mark.parametrize("text, where", [
+    ("Riot police fired tear gas on Sunday to disperse hundreds of protesters who had gathered in a park "
+     "in central Singapore.", "Singapore"),
+    ("Police used water cannon to break up a rally of several thousand demonstrators in Hong Kong on Saturday.",
+     "Hong Kong"),
+])
+def test_an_event_in_a_city_territory_is_placed_there(pipeline, text, where):
+    evs = events(pipeline, text)
+    assert [(e.event_type, e.sub_event_type) for e in evs] == [("Protests", "Protest with intervention")]
+    assert where in evs[0].location and evs[0].latitude is not None
+
+
+def test_an_event_placed_only_in_a_larger_country_is_still_too_vague(pipeline):
+    ex = pipeline.extract(doc_from_text("Police used water cannon to break up a rally of several thousand "
+                                        "demonstrators in Kenya on Saturday.", date(2021, 5, 8)))
+    assert ex.events == [] and any("placed only at the country" in s["why"] for s in ex.skipped)

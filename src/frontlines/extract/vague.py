@@ -17,7 +17,7 @@ from collections import defaultdict
 
 from ..names import fold
 from ..places.gazetteer import Gazetteer
-from ..places.countries import by_name
+from ..places.countries import by_name, country
 from ..places.resolve import km
 from ..records import Event
 from .doc_merge import GENERIC_SUBS, SPECIFIC_SUBS, take_named_attacker
@@ -28,6 +28,8 @@ REGION_CODES = {"ADM1", "ADM2", "ADM3", "RGN", "RGNE", "PCLI", "VAL", "PLN"}
 def _kind(ev: Event, gaz: Gazetteer, countries: set[str], regional_ids: set[str] = frozenset()) -> str:
     """'country', 'region' or 'place'."""
     place = gaz.get(ev.place_id)
+    if place is not None and place.feature_class == "P" and getattr(country(place.country_code), "city", False):
+        return "place"  # "in central Singapore": a territory that is one city names the city
     if place is not None and place.feature_code.startswith("PCL"):
         return "country"
     if by_name(ev.location) is not None:

@@ -26,6 +26,7 @@ class Country(Record):
     capital: str = ""
     names: list[str] = Field(default_factory=list)  # other names and short forms
     demonyms: list[str] = Field(default_factory=list)  # demonyms and state adjectives
+    city: bool = False  # a territory that is one city (Singapore, Hong Kong): naming it names the city
 
 
 def _key(text: str) -> str:
@@ -45,7 +46,7 @@ def _table() -> tuple[dict[str, Country], dict[str, str], dict[str, str]]:
         c = Country(iso2=row["iso2"], iso3=row["iso3"], numeric=int(row["numeric"]) if row["numeric"] else None,
                     name=row["name"], article=row.get("article", ""), region=row["region"], capital=row["capital"].split("|")[0],
                     names=[n for n in row["names"].split("|") if n],
-                    demonyms=[d for d in row["demonyms"].split("|") if d])
+                    demonyms=[d for d in row["demonyms"].split("|") if d], city=row.get("city") == "1")
         by_iso[c.iso2] = c
     # the ACLED names first, so no alias of another country can take one
     for c in by_iso.values():
