@@ -76,6 +76,28 @@ def test_comment_thread_detection_needs_a_thread():
     assert any("held by the opposition" in a for a in page.article)
 
 
+@pytest.mark.parametrize("caption", [
+    "Riot police detain a man near the stadium in Tarsa on Friday. AFP",
+    "Residents look at a house hit by a drone in Tarsa. Photo: Reuters",
+    "Smoke rises over the market in Tarsa on Monday. Jane Roe/AFP",
+    "Fighters gather at a checkpoint outside Tarsa. (AP Photo/John Doe)",
+    "Mourners carry a coffin through Tarsa. REUTERS/John Doe",
+])
+def test_a_photo_caption_inside_the_article_is_not_reporting(caption):
+    text = ("Clashes in Tarsa\n\nGunmen attacked a police post in Tarsa on Friday, killing two officers, "
+            "a local official said.\n\n" + caption + "\n\nThe attackers fled north after the raid, witnesses said, "
+            "and the army sent reinforcements.\n")
+    page = split_page(text)
+    assert caption in page.boilerplate and all(caption not in a for a in page.article)
+    assert len(page.article) == 2
+
+
+def test_a_paragraph_that_cites_an_agency_is_still_article():
+    text = ("Clashes in Tarsa\n\nGunmen attacked a police post in Tarsa on Friday, killing two officers, "
+            "the governor told AFP.\n\nTwo soldiers were wounded in the fighting, according to Reuters.\n")
+    assert len(split_page(text).article) == 2
+
+
 @pytest.mark.parametrize("name,content,reason", [
     ("empty.txt", b"", "empty file"),
     ("blob.html", bytes(range(256)) * 40, "binary"),

@@ -36,6 +36,15 @@ BOILERPLATE = [re.compile(p, re.I) for p in (
     r"^(photo|image|video|source)\s*:",
     r"^\*+$|^-{3,}$|^_{3,}$",
 )]
+# a photo caption: a sentence or two, then the picture's credit ("... on Friday. AFP", "Jane Roe/AFP",
+# "(AP Photo/John Doe)", "REUTERS/John Doe", "Photo: Reuters"); a paragraph citing an agency ends in
+# its full stop ("..., the governor told AFP.")
+_AGENCY = r"(?:AFP|AP|Reuters|REUTERS|EPA|EPA-EFE|Getty Images|Anadolu(?: Agency)?|Xinhua|dpa|ANSA|UPI)"
+CAPTION = re.compile(r"[.!?\"”’]\s+(?:"
+                     r"\(?(?i:photo|picture|image|file photo)\s*[:/]\s*[^()\n]{1,60}?\)?"
+                     r"|(?:[A-Z][\w.'-]*\s+){0,3}[A-Z][\w.'-]*\s*/\s*" + _AGENCY +
+                     r"|\(?" + _AGENCY + r"(?:\s+(?i:photo))?(?:\s*/\s*[^()\n]{1,60}?)?\)?"
+                     r")\s*$")
 COMMENT_HEADERS = re.compile(r"^(\d+\s+)?(comments?|responses?|replies|leave a (reply|comment)|"
                              r"join the discussion|reader comments)\b.*$", re.I)
 FOOTER_START = re.compile(r"^(note to readers|the original source of this article|copyright|©|"
@@ -66,6 +75,10 @@ def clean_markdown(line: str) -> str:
 
 def is_boilerplate(line: str) -> bool:
     return any(p.search(line) for p in BOILERPLATE)
+
+
+def is_caption(block: str) -> bool:
+    return len(block) <= 600 and bool(CAPTION.search(block))
 
 
 def is_dateline(line: str) -> bool:
@@ -172,6 +185,8 @@ def split_page(text: str, markdown: bool = False) -> SplitPage:
         elif is_boilerplate(b):
             page.boilerplate.append(b)
             _credit(b, page)
+        elif is_caption(b):
+            page.boilerplate.append(b)  # a photo's caption between paragraphs: it shows, it does not report
         elif page.article and not re.search(r"[.!?:][\"”’')\]]*$", page.article[-1]) and b[:1].islower():
             page.article[-1] += " " + b  # a paragraph broken by a stray blank line
         else:
