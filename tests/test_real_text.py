@@ -936,3 +936,20 @@ def test_an_event_placed_only_in_a_larger_country_is_still_too_vague(pipeline):
     ex = pipeline.extract(doc_from_text("Police used water cannon to break up a rally of several thousand "
                                         "demonstrators in Kenya on Saturday.", date(2021, 5, 8)))
     assert ex.events == [] and any("placed only at the country" in s["why"] for s in ex.skipped)
+
+
+# ---- 'at X' where an event happened --------------------------------------------------------------
+@pytest.mark.parametrize("text, where, etype", [
+    ("Last Friday, clashes erupted at Mabrouka between the army and fighters of the Islamic State group.",
+     "Mabrouka", "Battles"),
+    ("Heavy fighting broke out at Kafr Talsa on Tuesday between rival militias.", "Kafr Talsa", "Battles"),
+])
+def test_an_event_at_an_unknown_town_is_placed_there(pipeline, text, where, etype):
+    evs = events(pipeline, text)
+    assert [(e.location, e.event_type) for e in evs] == [(where, etype)]
+
+
+def test_at_after_a_verb_that_is_not_an_event_names_no_place(pipeline):
+    # "talks" are no event: the name the tagger called a person stays one
+    ex = pipeline.extract(doc_from_text("Talks began at Mabrouka on Friday.", date(2021, 5, 8)))
+    assert not any(m.text == "Mabrouka" for m in ex.mentions)

@@ -17,7 +17,7 @@ from ..actors.resolve import BARE_FORCE_NOUNS, GROUP_NOUNS, MILITANT_NOUNS
 from ..names import fold
 from ..places.countries import by_demonym, by_name
 from .context import Resources
-from .lexicon import cues
+from .lexicon import cues, triggers
 from .doc_index import ent_of, span_lemmas
 
 
@@ -33,6 +33,17 @@ class PlaceMention:
 
 
 WEAPON_NOUNS = {"rocket", "missile", "shell", "drone", "launcher", "mortar", "bomb", "munition", "grenade", "rifle"}
+
+
+def event_at(prep: Token) -> bool:
+    """'at' where an event happened: "clashes erupted at X", "a shell landed at X" (the verb says what
+    an event did, its subject is an event or a weapon); not "spoke at X", "talks began at X"."""
+    if prep.lower_ != "at" or prep.dep_ != "prep":
+        return False
+    verb, lex = prep.head, triggers()
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in lex["event_subject_verbs"] and any(
+        c.dep_ == "nsubj" and (c.lemma_.lower() in lex["nouns"] or c.lemma_.lower() in WEAPON_NOUNS)
+        for c in verb.children)
 
 
 def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
@@ -67,7 +78,8 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
                 and tok.ent_type_ not in ("ACTOR", "DATE", "TIME", "CARDINAL"):
             is_place = True  # "the village of Kafr Batikh": a name the gazetteer may lack
         if not is_place and tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON", "ORG") and \
-                tok.text[:1].isupper() and tok.dep_ == "pobj" and tok.head.lower_ in ("in", "near", "outside", "around") \
+                tok.text[:1].isupper() and tok.dep_ == "pobj" and \
+                (tok.head.lower_ in ("in", "near", "outside", "around") or event_at(tok.head)) \
                 and not tok.is_stop and not any(c.dep_ == "case" for c in tok.children) and \
                 not any(c.dep_ == "det" for c in tok.children) and tok.ent_type_ != "ACTOR":
             is_place = True  # "killed in Bayt Nura": a name no model labelled (or called a person), where a place stands
