@@ -953,3 +953,12 @@ def test_at_after_a_verb_that_is_not_an_event_names_no_place(pipeline):
     # "talks" are no event: the name the tagger called a person stays one
     ex = pipeline.extract(doc_from_text("Talks began at Mabrouka on Friday.", date(2021, 5, 8)))
     assert not any(m.text == "Mabrouka" for m in ex.mentions)
+
+
+# ---- a duration is not a date; a date in another clause does not date the event -----------------
+def test_a_duration_beside_a_date_of_another_clause_does_not_make_the_event_background(pipeline):
+    text = ("Kafr Salma is the first town seized by the militants in a four-day offensive after the army "
+            "withdrew from the area in March 2019.")
+    ex = pipeline.extract(doc_from_text(text, date(2023, 11, 7)))
+    assert not any(s["trigger"] == "seized" for s in ex.skipped)  # "four-day" says how long, not when
+    assert any(s["trigger"] == "withdrew" and s["why"].startswith("background") for s in ex.skipped)

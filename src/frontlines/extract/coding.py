@@ -280,7 +280,7 @@ def _instrument(cl: Clause) -> str | None:
     """'air' or 'ground' when the clause names the weapon it was done with ("with shells", "using drones")."""
     c = cues()
     subj = cl.subject
-    if subj is not None and not cl.passive and cl.trigger.token is cl.trigger.verb:
+    if subj is not None and not cl.passive and cl.trigger.token == cl.trigger.verb:
         # "Turkish drones targeted a car", "missiles hit the base": the subject is the weapon
         lemma = subj.lemma_.lower().split()[-1] if subj.lemma_.strip() else ""
         lemma = lemma[:-1] if lemma.endswith("s") and lemma[:-1] in c["air_words"] | c["ground_fire_words"] else lemma

@@ -315,7 +315,7 @@ ROAD_NOUNS = {"road", "highway", "route", "motorway", "axis"}
 def _road_end(pm: PlaceMention) -> bool:
     """'the road between X and Y', 'the highway linking X to Y': X or Y, an end of the road."""
     t = pm.token
-    while t.dep_ == "conj" and t.head is not t:
+    while t.dep_ == "conj" and t.head != t:
         t = t.head
     prep = t.head
     return prep.lower_ in ("between", "linking", "connecting", "from", "to") and \

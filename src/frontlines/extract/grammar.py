@@ -257,7 +257,7 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             # not "On 5 October insurgents attacked", "mercenaries from terrorists attacked with shells the
             # houses": a main verb the parser hung on a noun (inside a prepositional phrase, or with an object)
             return t.head, True  # "Two soldiers killed in an attack": the noun a past participle modifies underwent it
-        if t.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and t.head is not t:
+        if t.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and t.head != t:
             t = t.head
             if t.pos_ == "ADP":  # "after reaching": pcomp under a preposition
                 t = t.head
@@ -298,7 +298,7 @@ def path_up(tok: Token, stop: Token) -> list[Token]:
     """Tokens from ``tok`` (exclusive) up to ``stop`` (inclusive) along the heads."""
     out, t = [], tok
     for _ in range(40):
-        if t.i == stop.i or t.head is t:
+        if t.i == stop.i or t.head == t:
             break
         t = t.head
         out.append(t)
@@ -320,7 +320,7 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
     chain = [verb]
     t = verb
     for _ in range(8):
-        if t.head is t:
+        if t.head == t:
             break
         if t.dep_ in ("xcomp", "ccomp", "advcl", "acl", "pcomp", "pobj", "prep", "relcl", "conj", "dobj", "nsubj"):
             t = t.head
@@ -328,7 +328,7 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
         else:
             break
     head = trig.token.head
-    if trig.token is verb and trig.token.dep_ == "pobj" and head.lower_ in ("in", "for") and \
+    if trig.token == verb and trig.token.dep_ == "pobj" and head.lower_ in ("in", "for") and \
             head.head.lemma_.lower() in ("involve", "implicate", "responsible", "accountable", "behind"):
         return f"reference to an event (those {head.head.text} {head.text} it)"  # "the persons involved in the attacks"
     if verb.dep_ == "acl" and verb.head.lower_ in ("those", "them", "these") and verb.tag_ == "VBN":
@@ -339,7 +339,7 @@ def is_irrealis(trig: Trigger, sent: Span) -> str | None:
             return f"planned ({t.text})"
         if i > 0 and lemma in cue["denial_verbs"]:
             return f"denied ({t.text})"
-        if i == 1 and lemma in cue.get("comment_verbs", ()) and verb is trig.token and verb.dep_ == "dobj" and \
+        if i == 1 and lemma in cue.get("comment_verbs", ()) and verb == trig.token and verb.dep_ == "dobj" and \
                 any(c.dep_ == "det" and c.lower_ in ("the", "these", "those", "this", "that") for c in verb.children):
             return f"comment on an event already told ({t.text})"
         if i > 0 and lemma in cue["speculative_verbs"] and not _reported_by_source(t, cue):

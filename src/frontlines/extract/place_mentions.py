@@ -68,7 +68,7 @@ def place_mentions(res: Resources, sent: Span) -> list[PlaceMention]:
             feature = head.head.lemma_.lower()
         elif tok.dep_ in ("conj", "appos"):  # "the towns of X, Y and Z"
             first = tok
-            while first.dep_ in ("conj", "appos") and first.head is not first:
+            while first.dep_ in ("conj", "appos") and first.head != first:
                 first = first.head
             if first.head.lower_ == "of" and first.head.head.lemma_.lower() in feats:
                 feature = first.head.head.lemma_.lower()

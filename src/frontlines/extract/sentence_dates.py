@@ -37,19 +37,24 @@ def sentence_when(dc: DocContext, text: str, para: int) -> When | None:
     return when
 
 
+DURATION = re.compile(r"(?:(?:a|an|the|some|several|\d+|\w+)[- ])?(?:day|week|month|year|hour)s?(?:-long)?", re.I)
+
+
 def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
     """A sentence with two dates ("claimed on Tuesday an attack late on Sunday"): the one in the
     event's own words — the event noun's phrase or the verb's clause — dates it."""
     if s.when is None or not s.when.explicit:
         return s.when
-    dates = [e for e in sent_ents(s.sent) if e.label_ == "DATE"]
+    published = dc.document.meta.published
+    # the entities that name a time: "a four-day offensive", "for two weeks" say how long, not when
+    dates = [e for e in sent_ents(s.sent) if e.label_ == "DATE" and not DURATION.fullmatch(e.text)]
     trig = cl.trigger.token
-    toks = list(trig.subtree) if trig is not cl.trigger.verb else cl.tokens
+    toks = list(trig.subtree) if trig != cl.trigger.verb else cl.tokens
     if not dates or not toks:
         return s.when
     # the clause's own words only: a relative clause inside it ("which the army had regained earlier this
     # month") is not read as its date
-    own = find_when("".join(t.text_with_ws for t in sorted(toks, key=lambda t: t.i)), dc.document.meta.published)
+    own = find_when("".join(t.text_with_ws for t in sorted(toks, key=lambda t: t.i)), published)
     if own:
         return own
     inside = {t.i for t in toks}
@@ -58,10 +63,9 @@ def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
     def subordinate(e) -> bool:  # the date sits in a clause of its own ("which troops entered last week")
         return any(a.dep_ in ("relcl", "advcl", "acl") and a.i != verb.i and verb not in a.ancestors
                    for a in [e.root, *e.root.ancestors] if a.pos_ in ("VERB", "AUX"))
-    if cl.trigger.token is verb and all(e.root.i not in inside and subordinate(e) for e in dates):
+    if cl.trigger.token == verb and all(e.root.i not in inside and subordinate(e) for e in dates):
         # "captured X, near Y, which troops entered last week": the date is the relative clause's
         fallback = s.context_when
-        published = dc.document.meta.published
         if fallback is not None:
             return When(fallback.day, fallback.precision, fallback.text, explicit=False)
         if published:
