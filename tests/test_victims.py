@@ -97,3 +97,19 @@ def test_a_peaceful_protest_has_no_other_side(pipeline):
 ])
 def test_victims_named_without_a_number_are_counted(text, n):
     assert fatalities(text) == n
+
+
+# ---- a place named by who lives in it: a camp of refugees is civilians, an army camp is not -------
+@pytest.mark.parametrize("text", [
+    "Last week, gunmen raided a camp sheltering migrants near the village of Kafr Zelta in Idlib, killing nine people.",
+    "Gunmen raided a refugee camp near the village of Kafr Zelta in Idlib on Monday.",
+    "Militiamen stormed a settlement housing displaced families outside Kafr Zelta in Idlib on Monday.",
+])
+def test_a_raid_on_a_camp_of_civilians_is_violence_against_civilians(pipeline, text):
+    assert [s for s, _, a2 in coded(pipeline, text)] == ["Attack"]
+    assert [a2 for _, _, a2 in coded(pipeline, text)] == ["Civilians (Syria)"]
+
+
+def test_a_raid_on_an_army_camp_is_still_a_battle(pipeline):
+    assert [s for s, _, _ in coded(pipeline, "Gunmen raided an army camp near the village of Kafr Zelta in "
+                                            "Idlib on Monday, killing nine soldiers.")] == ["Armed clash"]

@@ -38,6 +38,19 @@ def mentions_civilians(cl: Clause) -> bool:
             return True
         if t.dep_ in ("dobj", "nsubjpass") and t.lemma_.lower() in combat:
             return False
+        if t.dep_ in ("dobj", "nsubjpass", "pobj") and _occupied_by(t, words):
+            return True
+    return False
+
+
+def _occupied_by(place: Token, words) -> bool:
+    """'a refugee camp', 'a camp sheltering migrants', 'a settlement housing displaced families': a
+    place named by the civilians in it (the participle's object is read: its clause is not the event's)."""
+    for c in place.children:
+        if c.dep_ in ("compound", "amod") and c.lemma_.lower() in words:
+            return True
+        if c.dep_ in ("acl", "relcl") and any(g.dep_ == "dobj" and g.lemma_.lower() in words for g in c.children):
+            return True
     return False
 
 
