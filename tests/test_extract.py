@@ -293,6 +293,10 @@ def test_nigerian_states_bandits_and_worshippers(pipeline, text, coded):
     ("Armed men massacred 31 displaced people at the camp.", 31),
     ("Five members of one clan were later killed near the river.", 5),
     ("A spokesman said two soldiers were killed.", 2),  # a speaker is not a victim
+    ("The raid on the market claimed nine lives, a local official said.", 9),  # the toll as lives lost
+    ("Floods of gunfire swept the village, claiming the lives of at least 14 people.", 14),
+    ("The ambush took the lives of three officers and wounded five.", 3),
+    ("He lives in the town, where the attack killed two.", 2),  # 'lives' alone is no toll
 ])
 def test_tolls_written_as_lists_massacres_and_later_deaths(text, deaths):
     from frontlines.extract.fatalities import fatalities

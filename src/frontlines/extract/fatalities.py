@@ -25,6 +25,9 @@ _PASSIVE_KILL = re.compile(r"(?:(?!\b(?:were|was|wounded|injured|while|whereas|b
                            r"\b(?:were|have been|had been)\s+(?:killed|executed|slain)\b", re.I)
 _KILLING = re.compile(rf"\b(?:killing|killed|kills|leaving|shot dead|executed|massacred|massacring|slaughtered)\s+"
                       rf"{_QUAL}{_NUMBER}\b", re.I)
+# "claimed nine lives", "claiming the lives of 12 people", "took the lives of three": the toll as lives lost
+_LIVES = re.compile(rf"\b(?:claim(?:ed|ing|s)?|took|taking|takes|cost|costing|costs)\s+(?:{_QUAL}{_NUMBER}\s+lives"
+                    rf"|the\s+lives\s+of\s+{_QUAL}{_NUMBER})\b", re.I)
 _ONE_VERB = r"(?:killed|shot dead|shot and killed|executed|slain|beheaded|stabbed to death|beaten to death)"
 # "a police constable was shot dead": one victim, named without a number
 _ONE_KILLED = re.compile(rf"\b(?:a|an|one)\s+(?:[\w'’-]+\s+){{0,4}}?(?:was|has been|had been)\s+{_ONE_VERB}\b", re.I)
@@ -64,10 +67,11 @@ def _to_int(s: str) -> int:
 def fatalities(text: str) -> int:
     """Reported deaths in a sentence (ACLED takes the lower bound; 'dozens' counts 12).
     'At least 23 rebel fighters and 14 soldiers were killed' counts 37; people 'wounded' are not counted."""
+    lives = max((_to_int(k.group(1) or k.group(2)) for k in _LIVES.finditer(text)), default=0)
     m = _KILL_WORD.search(text)
     if not m:
-        return 0
-    best = 0
+        return lives
+    best = lives
     for rx in (_KILLED, _KILLING):
         for k in rx.finditer(text):
             best = max(best, _to_int(k.group(1)))
