@@ -962,3 +962,15 @@ def test_a_duration_beside_a_date_of_another_clause_does_not_make_the_event_back
     ex = pipeline.extract(doc_from_text(text, date(2023, 11, 7)))
     assert not any(s["trigger"] == "seized" for s in ex.skipped)  # "four-day" says how long, not when
     assert any(s["trigger"] == "withdrew" and s["why"].startswith("background") for s in ex.skipped)
+
+
+# ---- a passive raised by a reporting verb: 'were said to have been engaged by troops' ------------
+def test_a_raised_passive_clash_has_its_object_in_the_subject(pipeline):
+    evs = events(pipeline, "The bandits were said to have been engaged by troops of the Nigerian Army in a "
+                           "fierce gun battle near the town of Tsafe in Zamfara, but they escaped.", date(2023, 9, 23))
+    assert [(e.event_type, e.actor1, e.location) for e in evs] == [("Battles", "Military Forces of Nigeria", "Tsafe")]
+
+
+def test_a_passive_engage_without_an_armed_patient_is_no_clash(pipeline):
+    assert events(pipeline, "The lawyers were said to have been engaged by the family in Tsafe in Zamfara "
+                            "on Monday.", date(2023, 9, 23)) == []

@@ -224,6 +224,11 @@ def _object_in(verb: Token, nouns) -> bool:
             return True
         if c.dep_ == "dobj" and any(g.lemma_.lower() in nouns for g in c.subtree):
             return True
+    if any(c.dep_ == "auxpass" for c in verb.children) and not any(c.dep_ == "nsubjpass" for c in verb.children):
+        # "the bandits were said to have been engaged by troops": a passive's object is the subject of
+        # the verb that raises it
+        subj, _ = subject_of(verb)
+        return subj is not None and subj.lemma_.lower() in nouns
     return False
 
 
