@@ -15,6 +15,13 @@ GOLD = SHARED / "gold" / "seeds.gold.json"
 SCORER = SHARED / "tools" / "score_events.py"
 EXAMPLES = ROOT / "examples" / "reports"
 EXAMPLES_GOLD = ROOT / "examples" / "gold" / "examples.gold.json"
+
+
+def example_articles() -> list[str]:
+    """The article text of every example report (written for the project), for tests that compare a
+    component with the stock one token by token."""
+    from frontlines.ingest import IngestError, ingest_path
+    return [d.article for p in sorted(EXAMPLES.iterdir()) for d in ingest_path(p) if not isinstance(d, IngestError)]
 SEED_000 = SEEDS / "000_d78541a06d26f784.txt"
 SEED_004 = SEEDS / "004_152d830f68d3dfeb.txt"
 

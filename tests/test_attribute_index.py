@@ -1,16 +1,14 @@
 """The indexed attribute ruler annotates every token as the model's own attribute ruler does."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import spacy
 
 from frontlines.extract.attribute_index import IndexedAttributeRuler, index_attribute_ruler
 from frontlines.extract.nlp import MODEL
-from frontlines.ingest import IngestError, ingest_path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import example_articles
+
 # sentences that reach the model's exceptions: contractions, "gonna", "y'all", an expletive "there",
 # auxiliaries, determiners, subordinators, negation, and runs of spaces and line breaks
 OWN = [
@@ -24,10 +22,7 @@ OWN = [
 
 
 def _texts() -> list[str]:
-    texts = list(OWN)
-    for p in sorted((ROOT / "examples" / "reports").iterdir()):
-        texts += [d.article for d in ingest_path(p) if not isinstance(d, IngestError)]
-    return texts
+    return OWN + example_articles()
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,14 @@
 """The memoised lemmatizer gives every token the model's own lemmatizer's lemma."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import spacy
 
 from frontlines.extract.lemma_memo import MemoLemmatizer, memoise_lemmatizer
 from frontlines.extract.nlp import MODEL
-from frontlines.ingest import IngestError, ingest_path
 
-ROOT = Path(__file__).resolve().parents[1]
+from .conftest import example_articles
+
 # inflections of every kind, words the attribute ruler lemmatises itself ("'s", "n't"), proper names,
 # numbers, punctuation and spaces, and the same words again under other tags
 OWN = [
@@ -24,10 +22,7 @@ OWN = [
 
 
 def _texts() -> list[str]:
-    texts = list(OWN)
-    for p in sorted((ROOT / "examples" / "reports").iterdir()):
-        texts += [d.article for d in ingest_path(p) if not isinstance(d, IngestError)]
-    return texts
+    return OWN + example_articles()
 
 
 @pytest.fixture(scope="module")
