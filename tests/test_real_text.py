@@ -974,3 +974,10 @@ def test_a_raised_passive_clash_has_its_object_in_the_subject(pipeline):
 def test_a_passive_engage_without_an_armed_patient_is_no_clash(pipeline):
     assert events(pipeline, "The lawyers were said to have been engaged by the family in Tsafe in Zamfara "
                             "on Monday.", date(2023, 9, 23)) == []
+
+
+# ---- a main verb the parser hung on the subject noun: 'came a wave of missiles targeted X' ------
+def test_a_verb_with_an_object_hung_on_its_subject_is_that_subjects_act(pipeline):
+    evs = events(pipeline, "And then came a second Turkish wave of missiles targeted the Tal Zelta site in "
+                           "the Idlib countryside.")
+    assert [(e.sub_event_type, e.actor1) for e in evs] == [("Shelling/artillery/missile attack", "Military Forces of Turkey")]

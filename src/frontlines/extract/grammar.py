@@ -264,6 +264,12 @@ def subject_of(verb: Token) -> tuple[Token | None, bool]:
             # not "On 5 October insurgents attacked", "mercenaries from terrorists attacked with shells the
             # houses": a main verb the parser hung on a noun (inside a prepositional phrase, or with an object)
             return t.head, True  # "Two soldiers killed in an attack": the noun a past participle modifies underwent it
+        if t.dep_ == "acl" and t.tag_ in ("VBN", "VBD") and t.head.pos_ in ("NOUN", "PROPN") and t.head.i < t.i and \
+                t.head.dep_ in ("nsubj", "nsubjpass") and any(c.dep_ == "dobj" for c in t.children) and \
+                swallowed_subject(t) is None:
+            # "then came a wave of missiles targeted the site": a main verb with its own object, which the
+            # parser hung on the subject noun before it; that noun did it
+            return t.head, False
         if t.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acl") and t.head != t:
             t = t.head
             if t.pos_ == "ADP":  # "after reaching": pcomp under a preposition
