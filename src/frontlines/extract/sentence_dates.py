@@ -37,7 +37,8 @@ def sentence_when(dc: DocContext, text: str, para: int) -> When | None:
     return when
 
 
-DURATION = re.compile(r"(?:(?:a|an|the|some|several|\d+|\w+)[- ])?(?:day|week|month|year|hour)s?(?:-long)?", re.I)
+# "four-day", "two weeks", "a year", "10-hour": one word (a number, an article) and a unit of time
+DURATION = re.compile(r"(?:\w+[- ])?(?:day|week|month|year|hour)s?(?:-long)?", re.I)
 
 
 def clause_when(dc: DocContext, s: SentenceContext, cl: Clause) -> When:
